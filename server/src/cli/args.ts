@@ -1,0 +1,92 @@
+// Command-line arguments of go-concurrency-lint.
+export type OutputFormat = 'text' | 'json' | 'sarif';
+
+export interface CliOptions {
+  paths: string[];
+  format: OutputFormat;
+  fix: boolean;
+  rules?: string[];
+  disable: string[];
+  defaultExcludes: boolean;
+  help: boolean;
+  version: boolean;
+  listRules: boolean;
+}
+
+export class UsageError extends Error {}
+
+export const USAGE = `Usage: go-concurrency-lint [options] <file|dir>...
+
+Finds Go concurrency bugs: lost cancel functions, goroutine leaks, sync misuse.
+Directories are searched recursively for .go files.
+
+Options:
+  --format text|json|sarif  output format (default: text)
+  --fix                     apply the preferred fix of each finding in place
+  --rules a,b               run only these rules
+  --disable a,b             do not run these rules
+  --no-default-excludes     also scan vendor/, testdata/, .git/, node_modules/
+                            and generated files (skipped by default)
+  --list-rules              print the rules and exit
+  --version                 print the version and exit
+  -h, --help                print this help and exit
+
+Exit status: 0 no findings, 1 findings, 2 usage or I/O error.`;
+
+const FORMATS: readonly OutputFormat[] = ['text', 'json', 'sarif'];
+
+export function parseArgs(argv: readonly string[]): CliOptions {
+  const options: CliOptions = { paths: [], format: 'text', fix: false, disable: [], defaultExcludes: true, help: false, version: false, listRules: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined || v === '') throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '--format': {
+        const format = value();
+        if (!FORMATS.includes(format as OutputFormat)) throw new UsageError(`unknown format "${format}" (use text, json or sarif)`);
+        options.format = format as OutputFormat;
+        break;
+      }
+      case '--fix':
+        options.fix = true;
+        break;
+      case '--rules':
+        options.rules = splitList(value());
+        break;
+      case '--disable':
+        options.disable.push(...splitList(value()));
+        break;
+      case '--no-default-excludes':
+        options.defaultExcludes = false;
+        break;
+      case '--list-rules':
+        options.listRules = true;
+        break;
+      case '--version':
+        options.version = true;
+        break;
+      case '-h':
+      case '--help':
+        options.help = true;
+        break;
+      case '--':
+        options.paths.push(...argv.slice(i + 1));
+        i = argv.length;
+        break;
+      default:
+        if (flag.startsWith('-') && flag !== '-') throw new UsageError(`unknown option ${flag}`);
+        options.paths.push(arg);
+    }
+  }
+  if (!options.help && !options.version && !options.listRules && options.paths.length === 0) throw new UsageError('no files or directories given');
+  return options;
+}
+
+function splitList(value: string): string[] {
+  return value.split(',').map((s) => s.trim()).filter(Boolean);
+}

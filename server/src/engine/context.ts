@@ -1,0 +1,124 @@
+// Facts about the context package: which calls create a context with a
+// cancel (or stop) function, and where that function is bound.
+import type { Node } from 'web-tree-sitter';
+import type { GoFile } from './file';
+import { enclosingFunction, namedChildren } from './syntax';
+
+const CANCEL_CONSTRUCTORS = new Set([
+  'WithCancel',
+  'WithCancelCause',
+  'WithTimeout',
+  'WithTimeoutCause',
+  'WithDeadline',
+  'WithDeadlineCause',
+]);
+
+export interface CancelConstructor {
+  /** As written for users: `context.WithTimeout`, `signal.NotifyContext`. */
+  displayName: string;
+  /** The conventional name of the function it returns: `cancel` or `stop`. */
+  conventionalName: 'cancel' | 'stop';
+  /** What stays alive when the function is never called. */
+  leak: string;
+  /** The arguments a call of the function takes: `nil` for WithCancelCause's CancelCauseFunc. */
+  callArguments: string;
+}
+
+/** When `call` is a context constructor that returns a cancel function, describes it. */
+export function cancelConstructor(file: GoFile, call: Node): CancelConstructor | null {
+  const callee = call.childForFieldName('function');
+  if (!callee) return null;
+  const contextName = file.packageMember(callee, 'context');
+  if (contextName && CANCEL_CONSTRUCTORS.has(contextName)) {
+    const timed = /Timeout|Deadline/.test(contextName);
+    return {
+      displayName: `context.${contextName}`,
+      conventionalName: 'cancel',
+      callArguments: contextName === 'WithCancelCause' ? 'nil' : '',
+      leak: timed ? 'the context and its timer stay alive until the deadline or the parent is cancelled' : 'the context stays alive until the parent is cancelled',
+    };
+  }
+  if (file.packageMember(callee, 'os/signal') === 'NotifyContext') {
+    return { displayName: 'signal.NotifyContext', conventionalName: 'stop', callArguments: '', leak: 'the signal handler stays registered and the context is never released' };
+  }
+  return null;
+}
+
+export interface CancelBinding {
+  call: Node;
+  constructor: CancelConstructor;
+  /** The statement that binds the results: short_var_declaration, assignment_statement or var_spec. */
+  statement: Node;
+  /** The second left-hand operand, which receives the cancel function. */
+  target: Node;
+  /** The first left-hand operand, which receives the context. */
+  contextTarget: Node;
+  /** True for `:=` and `var`, false for `=`. */
+  defines: boolean;
+}
+
+/** How the cancel function of a context constructor call is bound, when it is (`ctx, cancel := call`). */
+export function cancelBinding(file: GoFile, call: Node): CancelBinding | null {
+  const right = call.parent;
+  if (right?.type !== 'expression_list' || namedChildren(right).length !== 1) return null;
+  const statement = right.parent;
+  if (!statement) return null;
+  let targets: Node[];
+  if (statement.type === 'short_var_declaration' || statement.type === 'assignment_statement') {
+    if (statement.childForFieldName('right')?.id !== right.id) return null;
+    targets = namedChildren(statement.childForFieldName('left')!);
+  } else if (statement.type === 'var_spec') {
+    targets = statement.childrenForFieldName('name').filter((n): n is Node => !!n);
+  } else {
+    return null;
+  }
+  if (targets.length !== 2) return null;
+  const constructor = cancelConstructor(file, call);
+  if (!constructor) return null;
+  if (statement.type === 'assignment_statement' && !statement.children.some((c) => c?.type === '=')) return null;
+  return {
+    call,
+    constructor,
+    statement: statement.type === 'var_spec' ? enclosingVarDeclaration(statement) : statement,
+    target: targets[1],
+    contextTarget: targets[0],
+    defines: statement.type !== 'assignment_statement',
+  };
+}
+
+function enclosingVarDeclaration(spec: Node): Node {
+  let n = spec;
+  while (n.parent && n.type !== 'var_declaration') n = n.parent;
+  return n;
+}
+
+/**
+ * True when the derived context outlives the function, so cancelling it on
+ * return would be wrong: it is returned, handed to a goroutine, or stored in
+ * a field, a composite literal or another variable.
+ */
+export function contextEscapes(file: GoFile, binding: CancelBinding): boolean {
+  if (binding.contextTarget.type !== 'identifier') return true;
+  if (binding.contextTarget.text === '_') return false;
+  const declaration = file.resolution.resolve(binding.contextTarget);
+  if (!declaration) return true;
+  const owner = enclosingFunction(declaration.node);
+  return file.resolution.referencesTo(declaration).some((reference) => {
+    if (isStoredValue(reference)) return true;
+    for (let n = reference.parent; n && n.id !== owner?.id; n = n.parent) if (n.type === 'go_statement') return true;
+    return false;
+  });
+}
+
+/** `return x`, `y = x`, `T{f: x}`, `[]T{x}`: the value itself flows somewhere that outlives the statement. */
+function isStoredValue(reference: Node): boolean {
+  const parent = reference.parent;
+  if (!parent) return false;
+  if (parent.type === 'literal_element') return parent.parent?.childForFieldName('value')?.id === parent.id || parent.parent?.type === 'literal_value';
+  if (parent.type !== 'expression_list') return false;
+  const statement = parent.parent;
+  if (statement?.type === 'return_statement') return true;
+  if (statement?.type !== 'assignment_statement' && statement?.type !== 'short_var_declaration') return false;
+  const targets = statement.childForFieldName('left')?.namedChildren ?? [];
+  return statement.childForFieldName('right')?.id === parent.id && targets.some((t) => t?.text !== '_');
+}

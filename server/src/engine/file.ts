@@ -1,0 +1,91 @@
+// One parsed Go file and the facts derived from it, each computed on first
+// use and kept for the life of this version of the file.
+import type { Node, Tree } from 'web-tree-sitter';
+import { buildCfg, type ControlFlowGraph } from './cfg';
+import { readImports, type Imports } from './imports';
+import { NoReturn } from './noreturn';
+import { fieldsRead, type PackageIndex } from './package';
+import { Resolution } from './scope';
+import { functionBody } from './syntax';
+
+export class GoFile {
+  private cachedImports?: Imports;
+  private cachedResolution?: Resolution;
+  private cachedNoReturn?: NoReturn;
+  private cachedFieldsRead?: Set<string>;
+  private readonly cfgs = new Map<number, ControlFlowGraph>();
+
+  constructor(
+    /** Absolute path (or the document's path for unsaved buffers). */
+    readonly path: string,
+    readonly text: string,
+    readonly tree: Tree,
+    private readonly packageIndex?: PackageIndex,
+  ) {}
+
+  get root(): Node {
+    return this.tree.rootNode;
+  }
+
+  get imports(): Imports {
+    return (this.cachedImports ??= readImports(this.root));
+  }
+
+  get resolution(): Resolution {
+    return (this.cachedResolution ??= new Resolution(this.root, this.imports));
+  }
+
+  get packageName(): string {
+    return this.root.namedChildren.find((c) => c?.type === 'package_clause')?.namedChild(0)?.text ?? '';
+  }
+
+  get isTestFile(): boolean {
+    return this.path.endsWith('_test.go');
+  }
+
+  /** True when the call can never return (panic, os.Exit, log.Fatal, a same-file function that always does...). */
+  neverReturns(call: Node): boolean {
+    this.cachedNoReturn ??= new NoReturn(this.root, this.resolution);
+    return this.cachedNoReturn.neverReturns(call);
+  }
+
+  /** The control-flow graph of a function (declaration, method or literal). */
+  cfg(fn: Node): ControlFlowGraph | undefined {
+    const body = functionBody(fn);
+    if (!body) return undefined;
+    let graph = this.cfgs.get(fn.id);
+    if (!graph) this.cfgs.set(fn.id, (graph = buildCfg(body, (c) => this.neverReturns(c))));
+    return graph;
+  }
+
+  /**
+   * When `expression` is `pkg.Name` with `pkg` the import of `path` (or a
+   * bare `Name` from a dot import of it), returns `Name`.
+   */
+  packageMember(expression: Node, path: string): string | null {
+    if (expression.type === 'selector_expression') {
+      const operand = expression.childForFieldName('operand');
+      if (operand?.type !== 'identifier' || !this.resolution.refersToImport(operand, path)) return null;
+      return expression.childForFieldName('field')?.text ?? null;
+    }
+    if (expression.type === 'identifier' && this.imports.dotImported.has(path) && !this.resolution.resolve(expression)) {
+      return expression.text;
+    }
+    return null;
+  }
+
+  /** True when a type expression names `path`.Name (respecting aliases and dot imports). */
+  isPackageType(type: Node, path: string, name: string): boolean {
+    if (type.type === 'qualified_type') {
+      const pkg = type.childForFieldName('package')?.text;
+      return type.childForFieldName('name')?.text === name && !!pkg && this.imports.byName.get(pkg) === path;
+    }
+    return type.type === 'type_identifier' && type.text === name && this.imports.dotImported.has(path);
+  }
+
+  /** True when any file of the package, this one included, reads a field named `name`. */
+  packageReadsField(name: string): boolean {
+    this.cachedFieldsRead ??= fieldsRead(this.root);
+    return this.cachedFieldsRead.has(name) || (this.packageIndex?.siblingReadsField(this.path, name) ?? false);
+  }
+}

@@ -1,0 +1,39 @@
+// The file's import table: which local names refer to which package paths.
+import type { Node } from 'web-tree-sitter';
+import { stringLiteralValue, walk } from './syntax';
+
+export interface Imports {
+  /** Local name (alias or default package name) to import path. */
+  readonly byName: ReadonlyMap<string, string>;
+  /** Paths imported with `import . "path"`. */
+  readonly dotImported: ReadonlySet<string>;
+}
+
+/** The package name a path gets when imported without an alias. */
+export function defaultPackageName(path: string): string {
+  const parts = path.split('/');
+  let last = parts[parts.length - 1];
+  if (/^v\d+$/.test(last) && parts.length > 1) last = parts[parts.length - 2];
+  last = last.replace(/^go-/, '').replace(/\.v\d+$/, '');
+  return last.replace(/[-.]/g, '_');
+}
+
+export function readImports(root: Node): Imports {
+  const byName = new Map<string, string>();
+  const dotImported = new Set<string>();
+  for (const child of root.namedChildren) {
+    if (child?.type !== 'import_declaration') continue;
+    walk(child, (n) => {
+      if (n.type !== 'import_spec') return true;
+      const pathNode = n.childForFieldName('path');
+      const path = pathNode ? stringLiteralValue(pathNode) : null;
+      if (path === null) return false;
+      const alias = n.childForFieldName('name');
+      if (!alias) byName.set(defaultPackageName(path), path);
+      else if (alias.type === 'dot') dotImported.add(path);
+      else if (alias.text !== '_') byName.set(alias.text, path);
+      return false;
+    });
+  }
+  return { byName, dotImported };
+}

@@ -1,0 +1,101 @@
+// The other files of a Go package (the .go files of the same directory), as
+// far as rules need them: which struct fields are ever read. Facts are cached
+// per file and recomputed only when its text changes.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { Node, Tree } from 'web-tree-sitter';
+import type { GoParser } from './parser';
+import { walk } from './syntax';
+
+export interface SourceReader {
+  /** The current text of a file: an open editor buffer when there is one, else the disk. */
+  read(path: string): string | undefined;
+}
+
+export const diskReader: SourceReader = {
+  read(path) {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      return undefined;
+    }
+  },
+};
+
+interface FileFacts {
+  text: string;
+  fieldsRead: ReadonlySet<string>;
+}
+
+/** Field names read anywhere in a tree: every `x.f` except as the target of an assignment. */
+export function fieldsRead(root: Node): Set<string> {
+  const names = new Set<string>();
+  walk(root, (n) => {
+    if (n.type !== 'selector_expression') return true;
+    const field = n.childForFieldName('field');
+    if (field && !isAssignmentTarget(n)) names.add(field.text);
+    return true;
+  });
+  return names;
+}
+
+function isAssignmentTarget(node: Node): boolean {
+  const list = node.parent;
+  return list?.type === 'expression_list' && list.parent?.type === 'assignment_statement' && list.parent.childForFieldName('left')?.id === list.id;
+}
+
+export class PackageIndex {
+  private readonly facts = new Map<string, FileFacts>();
+
+  constructor(
+    private readonly parser: GoParser,
+    private readonly reader: SourceReader = diskReader,
+  ) {}
+
+  /** The other .go files of `path`'s directory. */
+  siblings(path: string): string[] {
+    const dir = dirname(path);
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return [];
+    }
+    const self = basename(path);
+    return names.filter((n) => n.endsWith('.go') && n !== self && isFile(join(dir, n))).map((n) => join(dir, n));
+  }
+
+  /** True when some other file of the package reads a field named `name`. */
+  siblingReadsField(path: string, name: string): boolean {
+    return this.siblings(path).some((sibling) => this.factsOf(sibling)?.fieldsRead.has(name));
+  }
+
+  /** Drops cached facts of a file (deleted, or changed on disk). */
+  forget(path: string): void {
+    this.facts.delete(path);
+  }
+
+  private factsOf(path: string): FileFacts | undefined {
+    const text = this.reader.read(path);
+    if (text === undefined) return undefined;
+    const cached = this.facts.get(path);
+    if (cached?.text === text) return cached;
+    let tree: Tree | undefined;
+    try {
+      tree = this.parser.parse(text);
+      const facts = { text, fieldsRead: fieldsRead(tree.rootNode) };
+      this.facts.set(path, facts);
+      return facts;
+    } finally {
+      tree?.delete();
+    }
+  }
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}

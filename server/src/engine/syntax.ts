@@ -1,0 +1,100 @@
+// Small helpers over tree-sitter-go's syntax tree.
+import type { Node } from 'web-tree-sitter';
+
+export const FUNCTION_TYPES = new Set(['function_declaration', 'method_declaration', 'func_literal']);
+
+export function isFunction(node: Node): boolean {
+  return FUNCTION_TYPES.has(node.type);
+}
+
+/** The innermost function (declaration, method or literal) that contains `node`. */
+export function enclosingFunction(node: Node): Node | null {
+  for (let n = node.parent; n; n = n.parent) if (isFunction(n)) return n;
+  return null;
+}
+
+/** The outermost function declaration or method that contains `node`. */
+export function topLevelFunction(node: Node): Node | null {
+  let found: Node | null = null;
+  for (let n: Node | null = node; n; n = n.parent) if (isFunction(n)) found = n;
+  return found;
+}
+
+export function functionBody(fn: Node): Node | null {
+  return fn.childForFieldName('body');
+}
+
+/** The statements of a `block` (tree-sitter-go wraps them in a statement_list). */
+export function statementsOf(block: Node): Node[] {
+  if (block.type === 'statement_list') return block.namedChildren.filter(isStatement);
+  const list = block.namedChildren.find((c) => c?.type === 'statement_list');
+  return list ? list.namedChildren.filter(isStatement) : [];
+}
+
+function isStatement(node: Node | null): node is Node {
+  return !!node && node.type !== 'comment';
+}
+
+/** Named children, without comments (which tree-sitter places anywhere). */
+export function namedChildren(node: Node): Node[] {
+  return node.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+}
+
+export function childrenOfType(node: Node, type: string): Node[] {
+  return namedChildren(node).filter((c) => c.type === type);
+}
+
+export function unparen(node: Node): Node {
+  let n = node;
+  while (n.type === 'parenthesized_expression' && n.namedChildCount === 1) n = n.namedChild(0)!;
+  return n;
+}
+
+/** True when `node` lies inside the body of a `for` loop of its own function. */
+export function isInsideLoop(node: Node): boolean {
+  for (let n = node, p = node.parent; p; n = p, p = p.parent) {
+    if (isFunction(p)) return false;
+    if (p.type === 'for_statement' && p.childForFieldName('body')?.id === n.id) return true;
+  }
+  return false;
+}
+
+export function isAncestor(ancestor: Node, node: Node): boolean {
+  return ancestor.startIndex <= node.startIndex && node.endIndex <= ancestor.endIndex;
+}
+
+/** Calls `visit` on `node` and every descendant, in source order. */
+export function walk(node: Node, visit: (n: Node) => boolean | void): void {
+  const cursor = node.walk();
+  try {
+    let descend = true;
+    for (;;) {
+      if (descend) {
+        descend = visit(cursor.currentNode) !== false && cursor.gotoFirstChild();
+        if (descend) continue;
+      }
+      if (cursor.gotoNextSibling()) {
+        descend = true;
+        continue;
+      }
+      if (!cursor.gotoParent() || cursor.currentNode.id === node.id) return;
+      descend = false;
+    }
+  } finally {
+    cursor.delete();
+  }
+}
+
+/** The leading white space of the line that contains `offset`. */
+export function indentationAt(text: string, offset: number): string {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const match = /^[ \t]*/.exec(text.slice(lineStart, offset));
+  return match ? match[0] : '';
+}
+
+/** The Go string value of an interpreted or raw string literal. */
+export function stringLiteralValue(node: Node): string | null {
+  if (node.type === 'raw_string_literal') return node.text.slice(1, -1);
+  if (node.type === 'interpreted_string_literal') return node.text.slice(1, -1).replace(/\\(.)/g, '$1');
+  return null;
+}

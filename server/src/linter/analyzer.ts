@@ -1,0 +1,51 @@
+// The entry point the front ends share: a parser, the package index, and
+// linting of a file given its text (or its already parsed tree).
+import { GoFile } from '../engine/file';
+import { PackageIndex, type SourceReader } from '../engine/package';
+import { GoParser, loadGo, type Tree } from '../engine/parser';
+import type { ActiveRule } from './config';
+import { lintFile, type LintResult } from './linter';
+
+export interface AnalyzerOptions {
+  /** Where tree-sitter.wasm and tree-sitter-go.wasm are (default: beside the bundle). */
+  wasmDirectory?: string;
+  /** How sibling files are read (default: from disk). */
+  reader?: SourceReader;
+}
+
+export class Analyzer {
+  readonly packages: PackageIndex;
+
+  private constructor(readonly parser: GoParser, reader?: SourceReader) {
+    this.packages = new PackageIndex(parser, reader);
+  }
+
+  static async create(options: AnalyzerOptions = {}): Promise<Analyzer> {
+    return new Analyzer(new GoParser(await loadGo(options.wasmDirectory)), options.reader);
+  }
+
+  /** Parses and lints `text`; the tree is freed before returning. */
+  lintText(path: string, text: string, rules: readonly ActiveRule[]): LintResult {
+    const tree = this.parser.parse(text);
+    try {
+      return this.lintTree(path, text, tree, rules);
+    } finally {
+      tree.delete();
+    }
+  }
+
+  /** True when `text` parses without syntax errors. */
+  parsesCleanly(text: string): boolean {
+    const tree = this.parser.parse(text);
+    try {
+      return !tree.rootNode.hasError;
+    } finally {
+      tree.delete();
+    }
+  }
+
+  /** Lints an already parsed tree; the caller keeps ownership of it. */
+  lintTree(path: string, text: string, tree: Tree, rules: readonly ActiveRule[]): LintResult {
+    return lintFile(new GoFile(path, text, tree, this.packages), rules);
+  }
+}

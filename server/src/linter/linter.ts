@@ -1,0 +1,60 @@
+// Runs the active rules over one file in a single walk of its tree, then
+// drops suppressed findings. A rule that throws on a strange tree (half-typed
+// code) loses its findings for that file; the others still report.
+import type { Node } from 'web-tree-sitter';
+import type { GoFile } from '../engine/file';
+import { walk } from '../engine/syntax';
+import type { Finding, Report, RuleContext } from '../ruleapi/rule';
+import type { ActiveRule } from './config';
+import { LineIndex } from './positions';
+import { Suppressions } from './suppressions';
+
+export interface LintResult {
+  findings: Finding[];
+  /** Rules that failed on this file, with the error, for the log. */
+  failures: { ruleId: string; error: unknown }[];
+}
+
+export function lintFile(file: GoFile, rules: readonly ActiveRule[]): LintResult {
+  const byType = new Map<string, ActiveRule[]>();
+  for (const active of rules) {
+    for (const type of active.rule.nodeTypes) {
+      let list = byType.get(type);
+      if (!list) byType.set(type, (list = []));
+      list.push(active);
+    }
+  }
+  const findings: Finding[] = [];
+  const failed = new Map<string, unknown>();
+  const contexts = new Map<ActiveRule, RuleContext>();
+  const contextOf = (active: ActiveRule): RuleContext => {
+    let context = contexts.get(active);
+    if (!context) {
+      const report = (r: Report) => findings.push({ related: [], fixes: [], ...r, ruleId: active.rule.id, severity: active.severity });
+      contexts.set(active, (context = { file, report }));
+    }
+    return context;
+  };
+
+  walk(file.root, (node: Node) => {
+    const interested = byType.get(node.type);
+    if (!interested) return true;
+    for (const active of interested) {
+      if (failed.has(active.rule.id)) continue;
+      try {
+        active.rule.visit(node, contextOf(active));
+      } catch (error) {
+        failed.set(active.rule.id, error);
+      }
+    }
+    return true;
+  });
+
+  const kept = findings.filter((f) => !failed.has(f.ruleId));
+  const suppressions = kept.length > 0 ? new Suppressions(file.root) : undefined;
+  const lines = kept.length > 0 ? new LineIndex(file.text) : undefined;
+  return {
+    findings: kept.filter((f) => !suppressions!.suppresses(f.ruleId, lines!.lineOf(f.start))).sort((a, b) => a.start - b.start || a.ruleId.localeCompare(b.ruleId)),
+    failures: [...failed].map(([ruleId, error]) => ({ ruleId, error })),
+  };
+}

@@ -1,0 +1,21 @@
+// Text edits that rules build their fixes from.
+import type { Node } from 'web-tree-sitter';
+import type { TextEdit } from './rule';
+
+/**
+ * Inserts `line` (already indented) as a new line after `statement`. When
+ * only a comment follows the statement on its line, the new line goes after
+ * that comment so the comment stays with its statement.
+ */
+export function insertLineAfter(text: string, statement: Node, line: string): TextEdit {
+  const lineEnd = text.indexOf('\n', statement.endIndex);
+  const end = lineEnd === -1 ? text.length : lineEnd;
+  const rest = text.slice(statement.endIndex, end);
+  const at = /^\s*(\/\/.*)?\r?$/.test(rest) ? end - (rest.endsWith('\r') ? 1 : 0) : statement.endIndex;
+  const newline = text.includes('\r\n') ? '\r\n' : '\n';
+  return { start: at, end: at, newText: `${newline}${line}` };
+}
+
+export function replaceNode(node: Node, newText: string): TextEdit {
+  return { start: node.startIndex, end: node.endIndex, newText };
+}

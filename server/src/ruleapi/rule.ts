@@ -1,0 +1,64 @@
+// The contract between the linter and the rules. A rule reads the syntax tree
+// through the engine, and reports findings as offsets into the file's text
+// (UTF-16 code units, which is what JavaScript strings and tree-sitter's
+// UTF-16 parse both use); front ends turn offsets into lines and columns.
+import type { Node } from 'web-tree-sitter';
+import type { GoFile } from '../engine/file';
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+export type Category = 'context' | 'goroutine' | 'sync' | 'timer';
+
+export interface Span {
+  start: number;
+  end: number;
+}
+
+export interface TextEdit extends Span {
+  newText: string;
+}
+
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+  /** The fix `--fix` and "Fix all" apply. At most one per finding. */
+  preferred?: boolean;
+}
+
+export interface RelatedLocation extends Span {
+  message: string;
+  /** Absolute path when the location is in another file of the package. */
+  path?: string;
+}
+
+export interface Finding extends Span {
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  related: RelatedLocation[];
+  fixes: Fix[];
+}
+
+export type Report = Omit<Finding, 'ruleId' | 'severity' | 'related' | 'fixes'> &
+  Partial<Pick<Finding, 'related' | 'fixes'>>;
+
+export interface RuleContext {
+  readonly file: GoFile;
+  report(finding: Report): void;
+}
+
+export interface Rule {
+  id: string;
+  category: Category;
+  defaultSeverity: Severity;
+  /** One sentence: what the rule finds. */
+  summary: string;
+  /** Node types the linter's single walk hands to `visit`. */
+  nodeTypes: readonly string[];
+  visit(node: Node, context: RuleContext): void;
+}
+
+export const DOCS_BASE_URL = 'https://github.com/go-concurrency-lint/go-concurrency-lint/blob/main/docs/rules/';
+
+export function docUrl(ruleId: string): string {
+  return `${DOCS_BASE_URL}${ruleId}.md`;
+}

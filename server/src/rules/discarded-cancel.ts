@@ -1,0 +1,36 @@
+// discarded-cancel: `ctx, _ := context.WithTimeout(...)` throws the cancel
+// function away, so the context can never be released early.
+import { cancelBinding, contextEscapes } from '../engine/context';
+import { freeName } from '../engine/names';
+import { indentationAt, isInsideLoop } from '../engine/syntax';
+import { insertLineAfter, replaceNode } from '../ruleapi/edits';
+import type { Fix, Rule } from '../ruleapi/rule';
+
+export const discardedCancel: Rule = {
+  id: 'discarded-cancel',
+  category: 'context',
+  defaultSeverity: 'warning',
+  summary: 'The cancel function of a derived context is assigned to _.',
+  nodeTypes: ['call_expression'],
+  visit(call, context) {
+    const { file } = context;
+    const binding = cancelBinding(file, call);
+    if (!binding || binding.target.type !== 'identifier' || binding.target.text !== '_') return;
+    const { statement, target } = binding;
+    const fixes: Fix[] = [];
+    if (binding.defines && statement.parent?.type === 'statement_list' && !isInsideLoop(statement)) {
+      const name = freeName(file, statement, binding.constructor.conventionalName);
+      fixes.push({
+        title: `Name it ${name} and add defer ${name}(${binding.constructor.callArguments})`,
+        edits: [replaceNode(target, name), insertLineAfter(file.text, statement, `${indentationAt(file.text, statement.startIndex)}defer ${name}(${binding.constructor.callArguments})`)],
+        preferred: !contextEscapes(file, binding),
+      });
+    }
+    context.report({
+      start: target.startIndex,
+      end: target.endIndex,
+      message: `the ${binding.constructor.conventionalName} function returned by ${binding.constructor.displayName} is discarded: ${binding.constructor.leak}`,
+      fixes,
+    });
+  },
+};

@@ -1,0 +1,93 @@
+// lost-cancel: the cancel function of context.With{Cancel,Timeout,Deadline}[Cause]
+// (or signal.NotifyContext's stop) is not called on every path.
+import type { Node } from 'web-tree-sitter';
+import { cancelBinding, contextEscapes, type CancelBinding } from '../engine/context';
+import { unusedPaths } from '../engine/cancel-paths';
+import type { GoFile } from '../engine/file';
+import { enclosingFunction, indentationAt, isInsideLoop } from '../engine/syntax';
+import { insertLineAfter } from '../ruleapi/edits';
+import type { Fix, RelatedLocation, Rule, RuleContext } from '../ruleapi/rule';
+
+export const lostCancel: Rule = {
+  id: 'lost-cancel',
+  category: 'context',
+  defaultSeverity: 'warning',
+  summary: 'The cancel function of a derived context is not called on every path.',
+  nodeTypes: ['call_expression'],
+  visit(call, context) {
+    const binding = cancelBinding(context.file, call);
+    if (!binding) return;
+    if (binding.target.type === 'identifier' && binding.target.text !== '_') checkVariable(binding, context);
+    else if (binding.target.type === 'selector_expression') checkField(binding, context);
+  },
+};
+
+function checkVariable(binding: CancelBinding, context: RuleContext): void {
+  const { file } = context;
+  const fn = enclosingFunction(binding.call);
+  if (!fn || isMainMain(file, fn)) return;
+  const variable = file.resolution.resolve(binding.target);
+  if (!variable || variable.kind !== 'local' || enclosingFunction(variable.node)?.id !== fn.id) return;
+  const graph = file.cfg(fn);
+  if (!graph) return;
+  const { exits, overwrites } = unusedPaths(file, graph, binding.statement, variable, isResult(variable.node, fn));
+  if (exits.length === 0 && overwrites.length === 0) return;
+
+  const name = binding.target.text;
+  const callee = binding.call.childForFieldName('function')!;
+  const related: RelatedLocation[] = [
+    ...exits.map((exit) => exitLocation(exit, name)),
+    ...overwrites.map((statement) =>
+      statement.id === binding.statement.id
+        ? { start: statement.startIndex, end: statement.endIndex, message: `the next iteration runs this again, and the previous ${name} is lost` }
+        : { start: statement.startIndex, end: statement.endIndex, message: `${name} is overwritten here before it is called` },
+    ),
+  ];
+  const what = `the ${name} function returned by ${binding.constructor.displayName}`;
+  const message =
+    exits.length > 0
+      ? `${what} is not called on every path to the function's end: ${binding.constructor.leak}`
+      : `${what} is overwritten before it is called: ${binding.constructor.leak}`;
+  context.report({ start: callee.startIndex, end: callee.endIndex, message, related, fixes: deferFix(file, binding, name) });
+}
+
+function exitLocation(exit: Node, name: string): RelatedLocation {
+  if (exit.type === 'return_statement') {
+    return { start: exit.startIndex, end: exit.endIndex, message: `this return is reached without calling ${name}` };
+  }
+  return { start: exit.endIndex - 1, end: exit.endIndex, message: `the function ends here without calling ${name}` };
+}
+
+/** `defer cancel()` right after the statement, when that runs once per call of the function. */
+function deferFix(file: GoFile, binding: CancelBinding, name: string): Fix[] {
+  const statement = binding.statement;
+  if (statement.parent?.type !== 'statement_list' || isInsideLoop(statement)) return [];
+  return [
+    {
+      title: `Add defer ${name}(${binding.constructor.callArguments}) after this statement`,
+      edits: [insertLineAfter(file.text, statement, `${indentationAt(file.text, statement.startIndex)}defer ${name}(${binding.constructor.callArguments})`)],
+      preferred: !contextEscapes(file, binding),
+    },
+  ];
+}
+
+function isMainMain(file: GoFile, fn: Node): boolean {
+  return file.packageName === 'main' && fn.type === 'function_declaration' && fn.childForFieldName('name')?.text === 'main';
+}
+
+function isResult(declaration: Node, fn: Node): boolean {
+  const results = fn.childForFieldName('result');
+  return !!results && results.startIndex <= declaration.startIndex && declaration.endIndex <= results.endIndex;
+}
+
+/** `s.cancel = ...` that no file of the package ever reads back. */
+function checkField(binding: CancelBinding, context: RuleContext): void {
+  const field = binding.target.childForFieldName('field');
+  if (!field || context.file.packageReadsField(field.text)) return;
+  const callee = binding.call.childForFieldName('function')!;
+  context.report({
+    start: callee.startIndex,
+    end: callee.endIndex,
+    message: `the cancel function returned by ${binding.constructor.displayName} is stored in ${binding.target.text}, which no code in the package ever calls: ${binding.constructor.leak}`,
+  });
+}

@@ -1,0 +1,86 @@
+// Fixture tests: for every rule, test/fixtures/<rule-id>/**/*.go hold
+// annotated expected findings (see support/annotations.ts); each file with a
+// preferred fix has the fixed text beside it as <name>.go.golden.
+// UPDATE_GOLDEN=1 rewrites the golden files from the current output.
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { describe, test } from 'node:test';
+import { applyEdits, preferredEdits } from '../server/src/linter/fixes';
+import { LineIndex } from '../server/src/linter/positions';
+import { RULES } from '../server/src/linter/registry';
+import type { Finding, RelatedLocation } from '../server/src/ruleapi/rule';
+import { lint, parsesCleanly } from './support/analyzer';
+import { readAnnotations, type ExpectedRange } from './support/annotations';
+
+const FIXTURES = resolve(__dirname, '../../test/fixtures');
+
+function goFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return goFiles(path);
+    return name.endsWith('.go') ? [path] : [];
+  });
+}
+
+function describeRange(lines: LineIndex, span: { start: number; end: number }): string {
+  const s = lines.position(span.start);
+  const e = lines.position(span.end);
+  return s.line === e.line ? `${s.line + 1}:${s.character + 1}-${e.character + 1}` : `${s.line + 1}:${s.character + 1}-${e.line + 1}:${e.character + 1}`;
+}
+
+function describeExpected(r: ExpectedRange): string {
+  return `${r.line + 1}:${r.start + 1}-${r.end + 1}`;
+}
+
+function relatedHere(finding: Finding, path: string): RelatedLocation[] {
+  return finding.related.filter((r) => !r.path || r.path === path);
+}
+
+test('every rule has fixtures and a doc', () => {
+  for (const rule of RULES) {
+    assert.ok(existsSync(join(FIXTURES, rule.id)), `test/fixtures/${rule.id}/ is missing`);
+    assert.ok(existsSync(resolve(FIXTURES, '../../docs/rules', `${rule.id}.md`)), `docs/rules/${rule.id}.md is missing`);
+  }
+});
+
+for (const rule of RULES) {
+  const dir = join(FIXTURES, rule.id);
+  if (!existsSync(dir)) continue;
+  describe(rule.id, () => {
+    for (const path of goFiles(dir)) {
+      test(relative(dir, path), async () => {
+        const text = readFileSync(path, 'utf8');
+        const lines = new LineIndex(text);
+        const expected = readAnnotations(text).filter((a) => a.ruleId === rule.id);
+        const findings = await lint(path, text, { only: [rule.id] });
+
+        const actual = findings.map((f) => `${describeRange(lines, f)} ${f.ruleId} [${relatedHere(f, path).map((r) => describeRange(lines, r)).join(', ')}]`);
+        const wanted = expected.map((e) => `${describeExpected(e)} ${e.ruleId} [${e.related.map(describeExpected).join(', ')}]`);
+        assert.deepEqual(actual, wanted, 'findings (line:column ranges, 1-based, UTF-16) differ from the annotations');
+        expected.forEach((e, i) => {
+          if (e.message) assert.ok(findings[i].message.includes(e.message), `message "${findings[i].message}" lacks "${e.message}"`);
+        });
+
+        for (const finding of findings) {
+          for (const fix of finding.fixes) {
+            const fixed = applyEdits(text, fix.edits);
+            assert.ok(await parsesCleanly(fixed), `fix "${fix.title}" at ${describeRange(lines, finding)} leaves a file that does not parse`);
+          }
+        }
+
+        const edits = preferredEdits(findings);
+        const goldenPath = `${path}.golden`;
+        if (edits.length === 0) {
+          assert.ok(!existsSync(goldenPath), `${relative(FIXTURES, goldenPath)} exists but no preferred fix applies`);
+          return;
+        }
+        const fixed = applyEdits(text, edits);
+        if (process.env.UPDATE_GOLDEN) writeFileSync(goldenPath, fixed);
+        assert.ok(existsSync(goldenPath), `${relative(FIXTURES, goldenPath)} is missing; the fixed text would be:\n${fixed}`);
+        assert.equal(fixed, readFileSync(goldenPath, 'utf8'), 'fixed text differs from the golden file');
+        assert.ok(await parsesCleanly(fixed), 'the fixed file does not parse');
+      });
+    }
+  });
+}
