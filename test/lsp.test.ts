@@ -1,0 +1,136 @@
+// Protocol tests: the built server over stdio, as any editor starts it.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { CodeAction } from 'vscode-languageserver/node';
+import { codes, TestClient } from './support/lsp-client';
+
+const LEAK = `package p
+
+import "context"
+
+func f(parent context.Context, fail bool) error {
+	ctx, cancel := context.WithCancel(parent)
+	if fail {
+		return ctx.Err()
+	}
+	cancel()
+	return nil
+}
+`;
+
+describe('language server over stdio', () => {
+  let client: TestClient;
+  before(async () => {
+    client = await TestClient.start();
+  });
+  after(async () => {
+    assert.equal(await client.stop(), 0, 'the server exits with 0 after shutdown and exit');
+  });
+
+  test('publishes diagnostics on open, with code, source, doc link and related information', async () => {
+    const uri = 'file:///tmp/gcl-lsp/open.go';
+    const published = client.diagnostics(uri);
+    await client.open(uri, LEAK);
+    const { diagnostics, version } = await published;
+    assert.equal(version, 1);
+    assert.deepEqual(codes(diagnostics), ['lost-cancel@5:16-5:34']);
+    const [d] = diagnostics;
+    assert.equal(d.source, 'go-concurrency-lint');
+    assert.equal(d.severity, 2);
+    assert.match(d.codeDescription!.href, /docs\/rules\/lost-cancel\.md$/);
+    assert.deepEqual(
+      d.relatedInformation!.map((r) => [r.location.uri, r.location.range.start.line, r.message]),
+      [[uri, 7, 'this return is reached without calling cancel']],
+    );
+  });
+
+  test('incremental changes: a fix typed in clears the diagnostic, and only the latest version is published', async () => {
+    const uri = 'file:///tmp/gcl-lsp/change.go';
+    const first = client.diagnostics(uri);
+    await client.open(uri, LEAK);
+    assert.equal((await first).diagnostics.length, 1);
+    const cleared = client.diagnostics(uri, (p) => p.version === 3);
+    const insertAt = { line: 5, character: 42 };
+    await client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 2 },
+      contentChanges: [{ range: { start: insertAt, end: insertAt }, text: '\n\tdefer cance' }],
+    });
+    await client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 3 },
+      contentChanges: [{ range: { start: { line: 6, character: 13 }, end: { line: 6, character: 13 } }, text: 'l()' }],
+    });
+    const result = await cleared;
+    assert.deepEqual(result.diagnostics, []);
+    assert.ok(!client.published.some((p) => p.uri === uri && p.version === 2), 'version 2 was superseded within the debounce and never published');
+  });
+
+  test('positions are UTF-16 code units: non-ASCII text before the finding on the same line', async () => {
+    const uri = 'file:///tmp/gcl-lsp/unicode.go';
+    const text = LEAK.replace('\tctx, cancel := context.WithCancel(parent)', '\t/* 数据 😀 */ ctx, cancel := context.WithCancel(parent)');
+    const published = client.diagnostics(uri);
+    await client.open(uri, text);
+    // "\t/* 数据 😀 */ " is 1 + 3 + 2 + 1 + 2 + 3 + 1 = 13 UTF-16 code units (the emoji is 2),
+    // then "ctx, cancel := " is 15 more: context.WithCancel starts at 28 (it is 18 long).
+    assert.deepEqual(codes((await published).diagnostics), ['lost-cancel@5:28-5:46']);
+  });
+
+  test('code actions: the quick fix inserts defer cancel() and is preferred; fix-all on request', async () => {
+    const uri = 'file:///tmp/gcl-lsp/actions.go';
+    const published = client.diagnostics(uri);
+    await client.open(uri, LEAK);
+    const { diagnostics } = await published;
+    const actions = (await client.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri },
+      range: diagnostics[0].range,
+      context: { diagnostics },
+    })) as CodeAction[];
+    assert.equal(actions.length, 1);
+    const [action] = actions;
+    assert.equal(action.kind, 'quickfix');
+    assert.equal(action.title, 'Add defer cancel() after this statement');
+    assert.equal(action.isPreferred, true);
+    const change = action.edit!.documentChanges![0] as { textDocument: { version: number }; edits: { range: unknown; newText: string }[] };
+    assert.equal(change.textDocument.version, 1);
+    assert.deepEqual(change.edits, [{ range: { start: { line: 5, character: 42 }, end: { line: 5, character: 42 } }, newText: '\n\tdefer cancel()' }]);
+
+    const fixAll = (await client.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri },
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      context: { diagnostics: [], only: ['source.fixAll'] },
+    })) as CodeAction[];
+    assert.deepEqual(fixAll.map((a) => a.kind), ['source.fixAll.go-concurrency-lint']);
+  });
+
+  test('a file that does not parse still gets the findings of its intact parts, and the server keeps working', async () => {
+    const uri = 'file:///tmp/gcl-lsp/broken.go';
+    const broken = LEAK + '\nfunc g( {\n\tx := \n';
+    const published = client.diagnostics(uri);
+    await client.open(uri, broken);
+    assert.deepEqual(codes((await published).diagnostics), ['lost-cancel@5:16-5:34']);
+  });
+
+  test('closing a document clears its diagnostics', async () => {
+    const uri = 'file:///tmp/gcl-lsp/close.go';
+    const opened = client.diagnostics(uri);
+    await client.open(uri, LEAK);
+    await opened;
+    const cleared = client.diagnostics(uri, (p) => p.diagnostics.length === 0);
+    await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+    await cleared;
+  });
+});
+
+describe('language server settings', () => {
+  test('initializationOptions turn a rule off and change a severity', async () => {
+    const client = await TestClient.start({ rules: { 'lost-cancel': 'error', 'discarded-cancel': 'off' } });
+    try {
+      const uri = 'file:///tmp/gcl-lsp/settings.go';
+      const published = client.diagnostics(uri);
+      await client.open(uri, LEAK.replace('return nil\n}', 'return nil\n}\n\nfunc h(p context.Context) {\n\t_, _ = context.WithCancel(p)\n}'));
+      const { diagnostics } = await published;
+      assert.deepEqual(diagnostics.map((d) => [d.code, d.severity]), [['lost-cancel', 1]]);
+    } finally {
+      await client.stop();
+    }
+  });
+});
