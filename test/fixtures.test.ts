@@ -55,8 +55,12 @@ for (const rule of RULES) {
         const expected = readAnnotations(text).filter((a) => a.ruleId === rule.id);
         const findings = await lint(path, text, { only: [rule.id] });
 
-        const actual = findings.map((f) => `${describeRange(lines, f)} ${f.ruleId} [${relatedHere(f, path).map((r) => describeRange(lines, r)).join(', ')}]`);
-        const wanted = expected.map((e) => `${describeExpected(e)} ${e.ruleId} [${e.related.map(describeExpected).join(', ')}]`);
+        const byStart = (a: { start: number }, b: { start: number }) => a.start - b.start;
+        const actual = findings.map((f) => `${describeRange(lines, f)} ${f.ruleId} [${relatedHere(f, path).sort(byStart).map((r) => describeRange(lines, r)).join(', ')}]`);
+        const wanted = expected.map((e) => {
+          const related = e.related.map((r) => ({ r, start: lines.offset({ line: r.line, character: r.start }) })).sort(byStart);
+          return `${describeExpected(e)} ${e.ruleId} [${related.map(({ r }) => describeExpected(r)).join(', ')}]`;
+        });
         assert.deepEqual(actual, wanted, 'findings (line:column ranges, 1-based, UTF-16) differ from the annotations');
         expected.forEach((e, i) => {
           if (e.message) assert.ok(findings[i].message.includes(e.message), `message "${findings[i].message}" lacks "${e.message}"`);

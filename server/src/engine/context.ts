@@ -2,7 +2,7 @@
 // cancel (or stop) function, and where that function is bound.
 import type { Node } from 'web-tree-sitter';
 import type { GoFile } from './file';
-import { enclosingFunction, namedChildren } from './syntax';
+import { enclosingFunction, isAncestor, namedChildren } from './syntax';
 
 const CANCEL_CONSTRUCTORS = new Set([
   'WithCancel',
@@ -103,6 +103,7 @@ export function contextEscapes(file: GoFile, binding: CancelBinding): boolean {
   const declaration = file.resolution.resolve(binding.contextTarget);
   if (!declaration) return true;
   const owner = enclosingFunction(declaration.node);
+  if (owner && isNamedResult(declaration.node, owner)) return true;
   return file.resolution.referencesTo(declaration).some((reference) => {
     if (isStoredValue(reference)) return true;
     for (let n = reference.parent; n && n.id !== owner?.id; n = n.parent) if (n.type === 'go_statement') return true;
@@ -121,4 +122,10 @@ function isStoredValue(reference: Node): boolean {
   if (statement?.type !== 'assignment_statement' && statement?.type !== 'short_var_declaration') return false;
   const targets = statement.childForFieldName('left')?.namedChildren ?? [];
   return statement.childForFieldName('right')?.id === parent.id && targets.some((t) => t?.text !== '_');
+}
+
+/** True when `identifier` declares a named result of `fn` (a naked return hands it on). */
+export function isNamedResult(identifier: Node, fn: Node): boolean {
+  const results = fn.childForFieldName('result');
+  return !!results && results.type === 'parameter_list' && isAncestor(results, identifier);
 }

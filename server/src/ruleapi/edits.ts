@@ -1,5 +1,6 @@
 // Text edits that rules build their fixes from.
 import type { Node } from 'web-tree-sitter';
+import { indentationAt } from '../engine/syntax';
 import type { TextEdit } from './rule';
 
 /**
@@ -14,6 +15,13 @@ export function insertLineAfter(text: string, statement: Node, line: string): Te
   const at = /^\s*(\/\/.*)?\r?$/.test(rest) ? end - (rest.endsWith('\r') ? 1 : 0) : statement.endIndex;
   const newline = text.includes('\r\n') ? '\r\n' : '\n';
   return { start: at, end: at, newText: `${newline}${line}` };
+}
+
+/** Inserts `line` on a new line before `statement`, with the statement's indentation. */
+export function insertLineBefore(text: string, statement: Node, line: string): TextEdit {
+  const indentation = indentationAt(text, statement.startIndex);
+  const newline = text.includes('\r\n') ? '\r\n' : '\n';
+  return { start: statement.startIndex, end: statement.startIndex, newText: `${line}${newline}${indentation}` };
 }
 
 export function replaceNode(node: Node, newText: string): TextEdit {

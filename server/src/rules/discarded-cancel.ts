@@ -18,12 +18,13 @@ export const discardedCancel: Rule = {
     if (!binding || binding.target.type !== 'identifier' || binding.target.text !== '_') return;
     const { statement, target } = binding;
     const fixes: Fix[] = [];
-    if (binding.defines && statement.parent?.type === 'statement_list' && !isInsideLoop(statement)) {
+    // Deferring the cancel would cancel a context that outlives the function (returned, or used by a goroutine).
+    if (binding.defines && statement.parent?.type === 'statement_list' && !isInsideLoop(statement) && !contextEscapes(file, binding)) {
       const name = freeName(file, statement, binding.constructor.conventionalName);
       fixes.push({
         title: `Name it ${name} and add defer ${name}(${binding.constructor.callArguments})`,
         edits: [replaceNode(target, name), insertLineAfter(file.text, statement, `${indentationAt(file.text, statement.startIndex)}defer ${name}(${binding.constructor.callArguments})`)],
-        preferred: !contextEscapes(file, binding),
+        preferred: true,
       });
     }
     context.report({

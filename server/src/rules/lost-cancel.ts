@@ -1,11 +1,11 @@
 // lost-cancel: the cancel function of context.With{Cancel,Timeout,Deadline}[Cause]
 // (or signal.NotifyContext's stop) is not called on every path.
 import type { Node } from 'web-tree-sitter';
-import { cancelBinding, contextEscapes, type CancelBinding } from '../engine/context';
+import { cancelBinding, contextEscapes, isNamedResult, type CancelBinding } from '../engine/context';
 import { unusedPaths } from '../engine/cancel-paths';
 import type { GoFile } from '../engine/file';
-import { enclosingFunction, indentationAt, isInsideLoop } from '../engine/syntax';
-import { insertLineAfter } from '../ruleapi/edits';
+import { enclosingFunction, indentationAt, isAncestor, isInsideLoop } from '../engine/syntax';
+import { insertLineAfter, insertLineBefore } from '../ruleapi/edits';
 import type { Fix, RelatedLocation, Rule, RuleContext } from '../ruleapi/rule';
 
 export const lostCancel: Rule = {
@@ -30,7 +30,7 @@ function checkVariable(binding: CancelBinding, context: RuleContext): void {
   if (!variable || variable.kind !== 'local' || enclosingFunction(variable.node)?.id !== fn.id) return;
   const graph = file.cfg(fn);
   if (!graph) return;
-  const { exits, overwrites } = unusedPaths(file, graph, binding.statement, variable, isResult(variable.node, fn));
+  const { exits, overwrites } = unusedPaths(file, graph, binding.statement, variable, isNamedResult(variable.node, fn));
   if (exits.length === 0 && overwrites.length === 0) return;
 
   const name = binding.target.text;
@@ -48,7 +48,7 @@ function checkVariable(binding: CancelBinding, context: RuleContext): void {
     exits.length > 0
       ? `${what} is not called on every path to the function's end: ${binding.constructor.leak}`
       : `${what} is overwritten before it is called: ${binding.constructor.leak}`;
-  context.report({ start: callee.startIndex, end: callee.endIndex, message, related, fixes: deferFix(file, binding, name) });
+  context.report({ start: callee.startIndex, end: callee.endIndex, message, related, fixes: fixes(file, binding, name, exits, overwrites) });
 }
 
 function exitLocation(exit: Node, name: string): RelatedLocation {
@@ -58,15 +58,34 @@ function exitLocation(exit: Node, name: string): RelatedLocation {
   return { start: exit.endIndex - 1, end: exit.endIndex, message: `the function ends here without calling ${name}` };
 }
 
-/** `defer cancel()` right after the statement, when that runs once per call of the function. */
-function deferFix(file: GoFile, binding: CancelBinding, name: string): Fix[] {
+/**
+ * `defer cancel()` right after the statement, when that runs once per call
+ * and the context does not outlive the function. When it does (it is
+ * returned or handed to a goroutine on some path), deferring would cancel it
+ * under its new owner, so the fix calls cancel() just before each leaking
+ * return instead, offered but not preferred: only the user knows whether
+ * those returns hand the context on in some other way.
+ */
+function fixes(file: GoFile, binding: CancelBinding, name: string, exits: Node[], overwrites: Node[]): Fix[] {
   const statement = binding.statement;
+  const call = `${name}(${binding.constructor.callArguments})`;
   if (statement.parent?.type !== 'statement_list' || isInsideLoop(statement)) return [];
+  if (!contextEscapes(file, binding)) {
+    return [
+      {
+        title: `Add defer ${call} after this statement`,
+        edits: [insertLineAfter(file.text, statement, `${indentationAt(file.text, statement.startIndex)}defer ${call}`)],
+        preferred: true,
+      },
+    ];
+  }
+  const context = binding.contextTarget.type === 'identifier' ? file.resolution.resolve(binding.contextTarget) : undefined;
+  const returnsUseContext = (exit: Node) => !!context && file.resolution.referencesTo(context).some((r) => isAncestor(exit, r));
+  if (overwrites.length > 0 || exits.some((e) => e.type !== 'return_statement' || e.parent?.type !== 'statement_list' || returnsUseContext(e))) return [];
   return [
     {
-      title: `Add defer ${name}(${binding.constructor.callArguments}) after this statement`,
-      edits: [insertLineAfter(file.text, statement, `${indentationAt(file.text, statement.startIndex)}defer ${name}(${binding.constructor.callArguments})`)],
-      preferred: !contextEscapes(file, binding),
+      title: `Call ${call} before each return that leaks it`,
+      edits: exits.map((exit) => insertLineBefore(file.text, exit, `${call}`)),
     },
   ];
 }
@@ -75,10 +94,6 @@ function isMainMain(file: GoFile, fn: Node): boolean {
   return file.packageName === 'main' && fn.type === 'function_declaration' && fn.childForFieldName('name')?.text === 'main';
 }
 
-function isResult(declaration: Node, fn: Node): boolean {
-  const results = fn.childForFieldName('result');
-  return !!results && results.startIndex <= declaration.startIndex && declaration.endIndex <= results.endIndex;
-}
 
 /** `s.cancel = ...` that no file of the package ever reads back. */
 function checkField(binding: CancelBinding, context: RuleContext): void {

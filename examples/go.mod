@@ -1,0 +1,3 @@
+module example.com/concurrency-examples
+
+go 1.21
