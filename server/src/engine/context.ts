@@ -129,3 +129,42 @@ export function isNamedResult(identifier: Node, fn: Node): boolean {
   const results = fn.childForFieldName('result');
   return !!results && results.type === 'parameter_list' && isAncestor(results, identifier);
 }
+
+export interface ContextInScope {
+  /** The expression that yields the context: `ctx`, or `r.Context()` for an *http.Request. */
+  expression: string;
+  /** The parameter that provides it. */
+  parameter: Node;
+  kind: 'context' | 'request';
+}
+
+/**
+ * The context a statement at `at` can use: a `context.Context` parameter of
+ * the innermost enclosing function that has one (function literals see their
+ * enclosing functions' parameters), else an `*http.Request` parameter.
+ * Parameters named `_` or shadowed at `at` do not count.
+ */
+export function contextInScope(file: GoFile, at: Node): ContextInScope | null {
+  let request: ContextInScope | null = null;
+  for (let fn = enclosingFunction(at); fn; fn = enclosingFunction(fn)) {
+    const parameters = fn.childForFieldName('parameters');
+    for (const declaration of parameters ? namedChildren(parameters) : []) {
+      const type = declaration.childForFieldName('type');
+      if (!type) continue;
+      const isContext = file.isPackageType(type, 'context', 'Context');
+      const isRequest = type.type === 'pointer_type' && !!type.namedChild(0) && file.isPackageType(type.namedChild(0)!, 'net/http', 'Request');
+      if (!isContext && !isRequest) continue;
+      for (const name of declaration.childrenForFieldName('name')) {
+        if (!name || name.text === '_' || !isVisibleAt(file, name, at)) continue;
+        if (isContext) return { expression: name.text, parameter: name, kind: 'context' };
+        request ??= { expression: `${name.text}.Context()`, parameter: name, kind: 'request' };
+      }
+    }
+  }
+  return request;
+}
+
+/** True when the name declared by `declaring` is not shadowed at `at`. */
+function isVisibleAt(file: GoFile, declaring: Node, at: Node): boolean {
+  return file.resolution.lookupAt(at, declaring.text)?.node.id === declaring.id;
+}

@@ -39,6 +39,7 @@ export class Resolution {
   /** Declaring identifier node id to its declaration. */
   private readonly declarations = new Map<number, Declaration>();
   private readonly references = new Map<Declaration, Node[]>();
+  private readonly byName = new Map<string, Declaration[]>();
 
   constructor(root: Node, imports: Imports) {
     const universe = new Scope(null, root);
@@ -63,6 +64,20 @@ export class Resolution {
   /** Every reference (not the declaration itself) to `declaration`, in source order. */
   referencesTo(declaration: Declaration): readonly Node[] {
     return this.references.get(declaration) ?? [];
+  }
+
+  /**
+   * The declaration of `name` visible at `at`: the innermost one whose scope
+   * contains `at` and that is declared before it (package-level names are
+   * visible everywhere); undefined for universe and other-file names.
+   */
+  lookupAt(at: Node, name: string): Declaration | undefined {
+    let best: Declaration | undefined;
+    for (const d of this.byName.get(name) ?? []) {
+      const visible = d.kind === 'package' || (d.scope.startIndex <= at.startIndex && at.endIndex <= d.scope.endIndex && d.node.startIndex < at.startIndex);
+      if (visible && (!best || d.scope.endIndex - d.scope.startIndex <= best.scope.endIndex - best.scope.startIndex)) best = d;
+    }
+    return best;
   }
 
   /** True when `identifier` refers to the import of `path` (not shadowed). */
@@ -99,6 +114,9 @@ export class Resolution {
     const declaration: Declaration = { name: identifier.text, kind, node: identifier, scope: scope.node };
     scope.names.set(identifier.text, declaration);
     this.declarations.set(identifier.id, declaration);
+    let sameName = this.byName.get(identifier.text);
+    if (!sameName) this.byName.set(identifier.text, (sameName = []));
+    sameName.push(declaration);
   }
 
   private bind(identifier: Node, scope: Scope): void {
