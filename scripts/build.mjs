@@ -25,6 +25,7 @@ await Promise.all([
   build({ ...common, entryPoints: [join(root, 'client/src/extension.ts')], outfile: join(dist, 'extension.js'), external: ['vscode'] }),
   build({ ...common, entryPoints: [join(root, 'server/src/lsp/main.ts')], outfile: join(dist, 'server.js') }),
   build({ ...common, entryPoints: [join(root, 'server/src/cli/main.ts')], outfile: join(dist, 'cli.js'), banner: { js: '#!/usr/bin/env node' } }),
+  build({ ...common, entryPoints: [join(root, 'server/src/workspace/worker.ts')], outfile: join(dist, 'worker.js') }),
 ]);
 chmodSync(join(dist, 'cli.js'), 0o755);
 

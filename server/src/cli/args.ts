@@ -1,4 +1,6 @@
 // Command-line arguments of go-concurrency-lint.
+import { parseGoVersion, type GoVersion } from '../engine/gomod';
+
 export type OutputFormat = 'text' | 'json' | 'sarif';
 
 export interface CliOptions {
@@ -8,9 +10,15 @@ export interface CliOptions {
   rules?: string[];
   disable: string[];
   defaultExcludes: boolean;
+  /** Worker threads; 1 scans in the main thread. */
+  jobs?: number;
+  cacheDir?: string;
+  noSkip: boolean;
   help: boolean;
   version: boolean;
   listRules: boolean;
+  /** Overrides the `go` directive of go.mod for every file. */
+  goVersion?: GoVersion;
 }
 
 export class UsageError extends Error {}
@@ -25,8 +33,17 @@ Options:
   --fix                     apply the preferred fix of each finding in place
   --rules a,b               run only these rules
   --disable a,b             do not run these rules
+  --go-version 1.22         the Go version the code is compiled with (default:
+                            the go directive of the nearest go.mod; newest Go
+                            when there is none)
   --no-default-excludes     also scan vendor/, testdata/, .git/, node_modules/
                             and generated files (skipped by default)
+  --jobs N                  scan with N worker threads (default: the number
+                            of cores, at most 8)
+  --cache DIR               keep findings in DIR, keyed by file content and
+                            configuration: unchanged files are not parsed again
+  --no-skip                 parse every file, even those that contain none of
+                            the words the active rules need (slower; for tests)
   --list-rules              print the rules and exit
   --version                 print the version and exit
   -h, --help                print this help and exit
@@ -36,7 +53,7 @@ Exit status: 0 no findings, 1 findings, 2 usage or I/O error.`;
 const FORMATS: readonly OutputFormat[] = ['text', 'json', 'sarif'];
 
 export function parseArgs(argv: readonly string[]): CliOptions {
-  const options: CliOptions = { paths: [], format: 'text', fix: false, disable: [], defaultExcludes: true, help: false, version: false, listRules: false };
+  const options: CliOptions = { paths: [], format: 'text', fix: false, disable: [], defaultExcludes: true, noSkip: false, help: false, version: false, listRules: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -61,8 +78,26 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       case '--disable':
         options.disable.push(...splitList(value()));
         break;
+      case '--go-version': {
+        const text = value();
+        options.goVersion = parseGoVersion(text);
+        if (!options.goVersion) throw new UsageError(`invalid Go version "${text}" (use a version such as 1.22, 1.22.3 or go1.22)`);
+        break;
+      }
       case '--no-default-excludes':
         options.defaultExcludes = false;
+        break;
+      case '--jobs': {
+        const jobs = Number(value());
+        if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError('--jobs needs a whole number of at least 1');
+        options.jobs = jobs;
+        break;
+      }
+      case '--cache':
+        options.cacheDir = value();
+        break;
+      case '--no-skip':
+        options.noSkip = true;
         break;
       case '--list-rules':
         options.listRules = true;

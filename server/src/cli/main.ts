@@ -1,24 +1,20 @@
 // go-concurrency-lint: the command-line front end.
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { version } from '../../../package.json';
-import { Analyzer } from '../linter/analyzer';
-import { activeRules, type ActiveRule, type LintConfig } from '../linter/config';
-import { applyEdits, preferredEdits } from '../linter/fixes';
+import { activeRules, type LintConfig } from '../linter/config';
 import { RULES } from '../linter/registry';
-import { isGenerated, listGoFiles } from '../workspace/files';
+import { listGoFiles } from '../workspace/files';
+import { defaultJobs, scanFiles } from '../workspace/pool';
+import type { ScanOptions } from '../workspace/scan-file';
 import { parseArgs, UsageError, USAGE, type CliOptions } from './args';
 import { formatJson, formatSarif, formatText, type FileReport } from './report';
 
-/** Fix rounds per file: a fix skipped for overlapping another is taken in the next round. */
-const MAX_FIX_ROUNDS = 5;
-
 async function main(argv: string[]): Promise<number> {
   let options: CliOptions;
-  let rules: ActiveRule[];
+  let config: LintConfig;
   try {
     options = parseArgs(argv);
-    const config: LintConfig = { only: options.rules, rules: Object.fromEntries(options.disable.map((id) => [id, 'off'])) };
-    rules = activeRules(config);
+    config = { only: options.rules, rules: Object.fromEntries(options.disable.map((id) => [id, 'off'])) };
+    activeRules(config);
   } catch (error) {
     if (!(error instanceof UsageError) && !(error instanceof Error)) throw error;
     process.stderr.write(`go-concurrency-lint: ${error.message}\n\n${USAGE}\n`);
@@ -31,55 +27,19 @@ async function main(argv: string[]): Promise<number> {
   }
 
   const { files, errors } = listGoFiles(options.paths, options.defaultExcludes);
-  const analyzer = await Analyzer.create();
+  const scanOptions: ScanOptions = { config, fix: options.fix, defaultExcludes: options.defaultExcludes, cacheDir: options.cacheDir, noSkip: options.noSkip, goVersion: options.goVersion };
+  const results = await scanFiles(files, scanOptions, options.jobs ?? defaultJobs());
   const reports: FileReport[] = [];
-  for (const path of files) {
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch (error) {
-      errors.push(`${path}: ${(error as Error).message}`);
-      continue;
-    }
-    if (options.defaultExcludes && isGenerated(text)) continue;
-    let findings = analyzer.lintText(path, text, rules).findings;
-    if (options.fix) {
-      const fixed = fixFile(analyzer, path, text, rules, errors);
-      if (fixed) ({ text, findings } = fixed);
-    }
-    if (findings.length) reports.push({ path, text, findings });
+  for (const result of results) {
+    if (result.error) errors.push(`${result.path}: ${result.error}`);
+    if (result.skipped && result.skipped !== 'generated') process.stderr.write(`go-concurrency-lint: ${result.path}: ${result.skipped}\n`);
+    if (result.findings.length && result.text !== undefined) reports.push({ path: result.path, text: result.text, findings: result.findings });
   }
 
   const cwd = process.cwd();
   const output = options.format === 'json' ? formatJson(reports, cwd) : options.format === 'sarif' ? formatSarif(reports, cwd, version) : formatText(reports, cwd);
   for (const error of errors) process.stderr.write(`go-concurrency-lint: ${error}\n`);
   return write(process.stdout, output, errors.length ? 2 : reports.length ? 1 : 0);
-}
-
-/**
- * Applies preferred fixes until none is left, then writes the file through a
- * temporary file and a rename, so an interrupted run never leaves it half
- * written. A fix that would break the parse is not written.
- */
-function fixFile(analyzer: Analyzer, path: string, original: string, rules: ActiveRule[], errors: string[]): { text: string; findings: ReturnType<Analyzer['lintText']>['findings'] } | undefined {
-  let text = original;
-  let findings = analyzer.lintText(path, text, rules).findings;
-  for (let round = 0; round < MAX_FIX_ROUNDS; round++) {
-    const edits = preferredEdits(findings);
-    if (edits.length === 0) break;
-    const next = applyEdits(text, edits);
-    if (!analyzer.parsesCleanly(next) && analyzer.parsesCleanly(text)) {
-      errors.push(`${path}: a fix would leave the file unparsable; not applied (please report this)`);
-      break;
-    }
-    text = next;
-    findings = analyzer.lintText(path, text, rules).findings;
-  }
-  if (text === original) return undefined;
-  const temporary = `${path}.go-concurrency-lint-${process.pid}.tmp`;
-  writeFileSync(temporary, text);
-  renameSync(temporary, path);
-  return { text, findings };
 }
 
 /** Writes everything, then resolves the exit code; never cuts a large output short. */

@@ -39,7 +39,15 @@ export interface Finding extends Span {
 }
 
 export type Report = Omit<Finding, 'ruleId' | 'severity' | 'related' | 'fixes'> &
-  Partial<Pick<Finding, 'related' | 'fixes'>>;
+  Partial<Pick<Finding, 'related' | 'fixes'>> & {
+    /**
+     * A severity below the rule's default for this finding (a weaker case of
+     * the rule). It applies only while the rule runs at its default severity:
+     * a severity the user configures applies to all of the rule's findings.
+     * A severity above the configured one is ignored: rules only lower.
+     */
+    severity?: Severity;
+  };
 
 export interface RuleContext {
   readonly file: GoFile;
@@ -54,6 +62,12 @@ export interface Rule {
   summary: string;
   /** Node types the linter's single walk hands to `visit`. */
   nodeTypes: readonly string[];
+  /**
+   * Words without which the rule cannot fire (any one must occur in the
+   * file's text): a file that contains none of any active rule's tokens is
+   * not parsed at all. Omit to run on every file.
+   */
+  tokens?: readonly string[];
   visit(node: Node, context: RuleContext): void;
 }
 

@@ -12,6 +12,7 @@ export const discardedCancel: Rule = {
   defaultSeverity: 'warning',
   summary: 'The cancel function of a derived context is assigned to _.',
   nodeTypes: ['call_expression'],
+  tokens: ['WithCancel', 'WithTimeout', 'WithDeadline', 'NotifyContext'],
   visit(call, context) {
     const { file } = context;
     const binding = cancelBinding(file, call);

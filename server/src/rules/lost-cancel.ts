@@ -14,6 +14,7 @@ export const lostCancel: Rule = {
   defaultSeverity: 'warning',
   summary: 'The cancel function of a derived context is not called on every path.',
   nodeTypes: ['call_expression'],
+  tokens: ['WithCancel', 'WithTimeout', 'WithDeadline', 'NotifyContext'],
   visit(call, context) {
     const binding = cancelBinding(context.file, call);
     if (!binding) return;

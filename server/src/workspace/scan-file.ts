@@ -1,0 +1,113 @@
+// One file of a scan, as the CLI and the workspace scan both do it: read,
+// skip what cannot match, lint (or take the cached findings), and fix.
+import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { version } from '../../../package.json';
+import type { GoVersion } from '../engine/gomod';
+import type { Analyzer } from '../linter/analyzer';
+import { activeRules, type ActiveRule, type LintConfig } from '../linter/config';
+import { applyEdits, preferredEdits } from '../linter/fixes';
+import { prefilter } from '../linter/prefilter';
+import type { Finding } from '../ruleapi/rule';
+import { FindingsCache } from './cache';
+import { isGenerated } from './files';
+
+export interface ScanOptions {
+  config: LintConfig;
+  fix?: boolean;
+  /** Skip generated files (with vendor/ and the other default excludes, which the file listing applies). */
+  defaultExcludes?: boolean;
+  /** Directory of the on-disk findings cache; none when absent. */
+  cacheDir?: string;
+  /** Parse every file even when no rule's token occurs in it (to test that skipping changes nothing). */
+  noSkip?: boolean;
+  /** Files larger than this many bytes are skipped with a message. */
+  maxFileSize?: number;
+  /** The Go version of every file (default: from the nearest go.mod). */
+  goVersion?: GoVersion;
+}
+
+export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;
+
+export interface FileResult {
+  path: string;
+  findings: Finding[];
+  /** The text the findings refer to, when there are findings. */
+  text?: string;
+  /** Why the file was not linted, for the user. */
+  skipped?: string;
+  error?: string;
+  fixed?: boolean;
+}
+
+/** Fix rounds per file: a fix skipped for overlapping another is taken in the next round. */
+const MAX_FIX_ROUNDS = 5;
+
+export class FileScanner {
+  private readonly rules: ActiveRule[];
+  private readonly mayMatch: (text: string) => boolean;
+  private readonly cache?: FindingsCache;
+
+  constructor(
+    private readonly analyzer: Analyzer,
+    private readonly options: ScanOptions,
+  ) {
+    this.rules = activeRules(options.config);
+    this.mayMatch = options.noSkip ? () => true : prefilter(this.rules);
+    if (options.cacheDir && !options.fix) {
+      this.cache = new FindingsCache(options.cacheDir, JSON.stringify({ version, rules: this.rules.map((r) => [r.rule.id, r.severity]), goVersion: options.goVersion }));
+    }
+  }
+
+  scan(path: string): FileResult {
+    let text: string;
+    try {
+      const size = statSync(path).size;
+      const limit = this.options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+      if (size > limit) return { path, findings: [], skipped: `skipped: ${size} bytes is over the size limit of ${limit} bytes` };
+      text = readFileSync(path, 'utf8');
+    } catch (error) {
+      return { path, findings: [], error: (error as Error).message };
+    }
+    if (this.options.defaultExcludes !== false && isGenerated(text)) return { path, findings: [], skipped: 'generated' };
+    if (!this.mayMatch(text)) return { path, findings: [] };
+    const cached = this.cache?.get(path, text);
+    if (cached) return { path, findings: cached, text: cached.length ? text : undefined };
+
+    let findings = this.analyzer.lintText(path, text, this.rules).findings;
+    let fixed = false;
+    if (this.options.fix) {
+      const result = this.fix(path, text, findings);
+      if (result.error) return { path, findings, text, error: result.error };
+      fixed = result.text !== text;
+      ({ text, findings } = result);
+    }
+    this.cache?.set(path, text, findings);
+    return { path, findings, text: findings.length ? text : undefined, fixed };
+  }
+
+  /**
+   * Applies preferred fixes until none is left, then writes the file through
+   * a temporary file and a rename, so an interrupted run never leaves it half
+   * written. A fix that would break the parse is not written.
+   */
+  private fix(path: string, original: string, initial: Finding[]): { text: string; findings: Finding[]; error?: string } {
+    let text = original;
+    let findings = initial;
+    for (let round = 0; round < MAX_FIX_ROUNDS; round++) {
+      const edits = preferredEdits(findings);
+      if (edits.length === 0) break;
+      const next = applyEdits(text, edits);
+      if (!this.analyzer.parsesCleanly(next) && this.analyzer.parsesCleanly(text)) {
+        return { text: original, findings: initial, error: 'a fix would leave the file unparsable; nothing was written (please report this)' };
+      }
+      text = next;
+      findings = this.analyzer.lintText(path, text, this.rules).findings;
+    }
+    if (text !== original) {
+      const temporary = `${path}.go-concurrency-lint-${process.pid}.tmp`;
+      writeFileSync(temporary, text);
+      renameSync(temporary, path);
+    }
+    return { text, findings };
+  }
+}
