@@ -2,9 +2,10 @@
 // use and kept for the life of this version of the file.
 import type { Node, Tree } from 'web-tree-sitter';
 import { buildCfg, type ControlFlowGraph } from './cfg';
+import type { GoVersion } from './gomod';
 import { readImports, type Imports } from './imports';
 import { NoReturn } from './noreturn';
-import { fieldsRead, type PackageIndex } from './package';
+import { fieldsRead, type FileFactKind, type PackageIndex } from './package';
 import { Resolution } from './scope';
 import { functionBody } from './syntax';
 
@@ -21,7 +22,21 @@ export class GoFile {
     readonly text: string,
     readonly tree: Tree,
     private readonly packageIndex?: PackageIndex,
+    /** The Go version the file is compiled with, or how to find it (read on first use). */
+    private readonly goVersionSource?: GoVersion | (() => GoVersion | undefined),
   ) {}
+
+  private goVersionRead = false;
+  private cachedGoVersion?: GoVersion;
+
+  /** The language version of the file's module (go.mod's `go` directive); undefined when unknown (treat as the newest Go). */
+  get goVersion(): GoVersion | undefined {
+    if (!this.goVersionRead) {
+      this.goVersionRead = true;
+      this.cachedGoVersion = typeof this.goVersionSource === 'function' ? this.goVersionSource() : this.goVersionSource;
+    }
+    return this.cachedGoVersion;
+  }
 
   get root(): Node {
     return this.tree.rootNode;
@@ -87,5 +102,13 @@ export class GoFile {
   packageReadsField(name: string): boolean {
     this.cachedFieldsRead ??= fieldsRead(this.root);
     return this.cachedFieldsRead.has(name) || (this.packageIndex?.siblingReadsField(this.path, name) ?? false);
+  }
+
+  private readonly facts = new Map<string, unknown>();
+
+  /** `kind`'s fact of this file (first) and of every other file of the package. */
+  packageFacts<T>(kind: FileFactKind<T>): T[] {
+    if (!this.facts.has(kind.key)) this.facts.set(kind.key, kind.compute(this.root));
+    return [this.facts.get(kind.key) as T, ...(this.packageIndex?.siblingFacts(this.path, kind) ?? [])];
   }
 }

@@ -73,6 +73,30 @@ export class PackageIndex {
   /** Drops cached facts of a file (deleted, or changed on disk). */
   forget(path: string): void {
     this.facts.delete(path);
+    this.derived.delete(path);
+  }
+
+  private readonly derived = new Map<string, { text: string; values: Map<string, unknown> }>();
+
+  /** `kind`'s fact of every other file of `path`'s package, computed once per file text. */
+  siblingFacts<T>(path: string, kind: FileFactKind<T>): T[] {
+    const out: T[] = [];
+    for (const sibling of this.siblings(path)) {
+      const text = this.reader.read(sibling);
+      if (text === undefined) continue;
+      let entry = this.derived.get(sibling);
+      if (entry?.text !== text) this.derived.set(sibling, (entry = { text, values: new Map() }));
+      if (!entry.values.has(kind.key)) {
+        const tree = this.parser.parse(text);
+        try {
+          entry.values.set(kind.key, kind.compute(tree.rootNode));
+        } finally {
+          tree.delete();
+        }
+      }
+      out.push(entry.values.get(kind.key) as T);
+    }
+    return out;
   }
 
   private factsOf(path: string): FileFacts | undefined {
@@ -98,4 +122,10 @@ function isFile(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** A fact computed from one file's syntax tree alone; `key` names it in the per-file caches. */
+export interface FileFactKind<T> {
+  readonly key: string;
+  compute(root: Node): T;
 }

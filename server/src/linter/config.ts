@@ -15,6 +15,8 @@ export interface LintConfig {
 export interface ActiveRule {
   rule: Rule;
   severity: Severity;
+  /** True when the severity comes from the user's configuration rather than the rule's default. */
+  configured?: boolean;
 }
 
 export const SEVERITIES: readonly RuleSetting[] = ['off', 'error', 'warning', 'information', 'hint'];
@@ -29,7 +31,7 @@ export function activeRules(config: LintConfig = {}): ActiveRule[] {
     if (config.only && !config.only.includes(rule.id)) continue;
     const setting = config.rules?.[rule.id] ?? rule.defaultSeverity;
     if (!SEVERITIES.includes(setting)) throw new Error(`unknown severity "${setting}" for rule ${rule.id} (use one of ${SEVERITIES.join(', ')})`);
-    if (setting !== 'off') active.push({ rule, severity: setting });
+    if (setting !== 'off') active.push({ rule, severity: setting, configured: config.rules?.[rule.id] !== undefined });
   }
   return active;
 }

@@ -4,7 +4,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { GoFile } from '../engine/file';
 import { walk } from '../engine/syntax';
-import type { Finding, Report, RuleContext } from '../ruleapi/rule';
+import type { Finding, Report, RuleContext, Severity } from '../ruleapi/rule';
 import type { ActiveRule } from './config';
 import { LineIndex } from './positions';
 import { Suppressions } from './suppressions';
@@ -30,7 +30,7 @@ export function lintFile(file: GoFile, rules: readonly ActiveRule[]): LintResult
   const contextOf = (active: ActiveRule): RuleContext => {
     let context = contexts.get(active);
     if (!context) {
-      const report = (r: Report) => findings.push({ related: [], fixes: [], ...r, ruleId: active.rule.id, severity: active.severity });
+      const report = (r: Report) => findings.push({ related: [], fixes: [], ...r, ruleId: active.rule.id, severity: findingSeverity(active, r.severity) });
       contexts.set(active, (context = { file, report }));
     }
     return context;
@@ -57,4 +57,16 @@ export function lintFile(file: GoFile, rules: readonly ActiveRule[]): LintResult
     findings: kept.filter((f) => !suppressions!.suppresses(f.ruleId, lines!.lineOf(f.start))).sort((a, b) => a.start - b.start || a.ruleId.localeCompare(b.ruleId)),
     failures: [...failed].map(([ruleId, error]) => ({ ruleId, error })),
   };
+}
+
+const RANK: Readonly<Record<Severity, number>> = { error: 0, warning: 1, information: 2, hint: 3 };
+
+/**
+ * The severity of one finding: the rule's configured severity, or the lower
+ * severity the rule reported for it when the rule runs at its default
+ * severity (not configured by the user). A rule can lower, never raise.
+ */
+export function findingSeverity(active: ActiveRule, reported: Severity | undefined): Severity {
+  if (!reported || active.configured || active.severity !== active.rule.defaultSeverity) return active.severity;
+  return RANK[reported] > RANK[active.severity] ? reported : active.severity;
 }

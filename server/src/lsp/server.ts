@@ -11,7 +11,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { version } from '../../../package.json';
 import { Analyzer } from '../linter/analyzer';
 import type { ActiveRule } from '../linter/config';
@@ -60,6 +60,11 @@ export class Server {
       for (const change of changes) {
         const path = fileUriToPath(change.uri);
         this.analyzer.packages.forget(path);
+        if (basename(path) === 'go.mod') {
+          // The Go version of every open file below it may have changed.
+          this.analyzer.goModules.forget();
+          for (const uri of this.documents.keys()) this.schedule(uri);
+        }
         this.scheduleSiblings(change.uri);
       }
     });
