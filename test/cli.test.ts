@@ -155,4 +155,66 @@ describe('cli', () => {
     assert.ok([...paths].every((p) => p.endsWith('/bad.go')), [...paths].join(', '));
     for (const rule of ['lost-cancel', 'discarded-cancel']) assert.ok(paths.has(`${rule}/bad.go`), `${rule}/bad.go has no finding`);
   });
+
+  const TIMERS = `package p
+
+import "time"
+
+func consume(ch <-chan int, done <-chan struct{}) {
+	tick := time.Tick(time.Second)
+	for {
+		select {
+		case <-ch:
+		case <-tick:
+		case <-done:
+			return
+		case <-time.After(time.Minute):
+		}
+	}
+}
+`;
+
+  function timerFindings(args: string[], dir: string): string[] {
+    const { code, stdout, stderr } = run(['--format', 'json', '--rules', 'time-after-in-loop,time-tick-leak', ...args, '.'], dir);
+    assert.equal(stderr, '');
+    assert.ok(code === 0 || code === 1, `exit ${code}`);
+    return JSON.parse(stdout).findings.map((f: { path: string; ruleId: string; severity: string }) => `${f.path} ${f.ruleId} ${f.severity}`);
+  }
+
+  test('the Go version comes from the nearest go.mod: timer rules weaken from Go 1.23', () => {
+    const dir = project({
+      'old/go.mod': 'module example.com/old\n\ngo 1.20\n',
+      'old/a.go': TIMERS,
+      'old/sub/b.go': TIMERS,
+      'new/go.mod': 'module example.com/new\n\ngo 1.23.1\n',
+      'new/a.go': TIMERS,
+      'none/a.go': TIMERS,
+    });
+    assert.deepEqual(timerFindings([], dir).sort(), [
+      'new/a.go time-after-in-loop information',
+      'none/a.go time-after-in-loop information',
+      'old/a.go time-after-in-loop warning',
+      'old/a.go time-tick-leak warning',
+      'old/sub/b.go time-after-in-loop warning',
+      'old/sub/b.go time-tick-leak warning',
+    ]);
+  });
+
+  test('--go-version overrides go.mod and accepts 1.22, 1.22.3 and go1.22', () => {
+    const dir = project({ 'go.mod': 'module example.com/m\n\ngo 1.23\n', 'a.go': TIMERS });
+    for (const version of ['1.22', '1.22.3', 'go1.22']) {
+      assert.deepEqual(timerFindings(['--go-version', version], dir), ['a.go time-tick-leak warning', 'a.go time-after-in-loop warning'], version);
+    }
+    assert.deepEqual(timerFindings(['--go-version=1.23'], dir), ['a.go time-after-in-loop information']);
+  });
+
+  test('--go-version rejects garbage with exit 2 and a clear message', () => {
+    const dir = project({ 'a.go': TIMERS });
+    for (const bad of ['latest', '1', 'go1.x', '1.22.3.4']) {
+      const { code, stdout, stderr } = run(['--go-version', bad, '.'], dir);
+      assert.equal(code, 2, bad);
+      assert.equal(stdout, '');
+      assert.match(stderr, new RegExp(`invalid Go version "${bad.replace(/\./g, '\\.')}"`));
+    }
+  });
 });

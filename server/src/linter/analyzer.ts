@@ -50,8 +50,13 @@ export class Analyzer {
     }
   }
 
+  /** The Go version a file is compiled with: the override, else the nearest go.mod's; undefined when unknown. */
+  goVersionFor(path: string): GoVersion | undefined {
+    return this.goVersion ?? this.goModules.versionFor(dirname(path));
+  }
+
   /** Lints an already parsed tree; the caller keeps ownership of it. */
   lintTree(path: string, text: string, tree: Tree, rules: readonly ActiveRule[]): LintResult {
-    return lintFile(new GoFile(path, text, tree, this.packages, this.goVersion ?? (() => this.goModules.versionFor(dirname(path)))), rules);
+    return lintFile(new GoFile(path, text, tree, this.packages, () => this.goVersionFor(path)), rules);
   }
 }

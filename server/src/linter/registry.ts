@@ -2,7 +2,10 @@
 import type { Rule } from '../ruleapi/rule';
 import { discardedCancel } from '../rules/discarded-cancel';
 import { lostCancel } from '../rules/lost-cancel';
+import { timeAfterInLoop } from '../rules/time-after-in-loop';
+import { timeTickLeak } from '../rules/time-tick-leak';
+import { waitgroupAddInGoroutine } from '../rules/waitgroup-add-in-goroutine';
 
-export const RULES: readonly Rule[] = [lostCancel, discardedCancel];
+export const RULES: readonly Rule[] = [lostCancel, discardedCancel, waitgroupAddInGoroutine, timeAfterInLoop, timeTickLeak];
 
 export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((r) => [r.id, r]));

@@ -1,6 +1,7 @@
 // Findings kept on disk, keyed by everything they depend on: the file's
 // text, its path, its package's other files (names, sizes, modification
-// times), the active rules and their severities, and the tool's version. A
+// times), its Go version, the active rules and their severities, and the
+// tool's version. A
 // second scan of an unchanged tree reads files and hashes them, nothing more.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
@@ -18,16 +19,16 @@ export class FindingsCache {
     mkdirSync(dir, { recursive: true });
   }
 
-  get(path: string, text: string): Finding[] | undefined {
+  get(path: string, text: string, goVersion: string): Finding[] | undefined {
     try {
-      return JSON.parse(readFileSync(this.entry(path, text), 'utf8')) as Finding[];
+      return JSON.parse(readFileSync(this.entry(path, text, goVersion), 'utf8')) as Finding[];
     } catch {
       return undefined;
     }
   }
 
-  set(path: string, text: string, findings: Finding[]): void {
-    const file = this.entry(path, text);
+  set(path: string, text: string, goVersion: string, findings: Finding[]): void {
+    const file = this.entry(path, text, goVersion);
     try {
       mkdirSync(dirname(file), { recursive: true });
       const temporary = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
@@ -38,8 +39,8 @@ export class FindingsCache {
     }
   }
 
-  private entry(path: string, text: string): string {
-    const key = createHash('sha256').update(this.configKey).update('\0').update(path).update('\0').update(this.directoryStamp(dirname(path))).update('\0').update(text).digest('hex');
+  private entry(path: string, text: string, goVersion: string): string {
+    const key = createHash('sha256').update(this.configKey).update('\0').update(goVersion).update('\0').update(path).update('\0').update(this.directoryStamp(dirname(path))).update('\0').update(text).digest('hex');
     return join(this.dir, key.slice(0, 2), `${key.slice(2)}.json`);
   }
 

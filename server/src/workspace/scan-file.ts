@@ -2,7 +2,7 @@
 // skip what cannot match, lint (or take the cached findings), and fix.
 import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { version } from '../../../package.json';
-import type { GoVersion } from '../engine/gomod';
+import { formatGoVersion, type GoVersion } from '../engine/gomod';
 import type { Analyzer } from '../linter/analyzer';
 import { activeRules, type ActiveRule, type LintConfig } from '../linter/config';
 import { applyEdits, preferredEdits } from '../linter/fixes';
@@ -54,7 +54,7 @@ export class FileScanner {
     this.rules = activeRules(options.config);
     this.mayMatch = options.noSkip ? () => true : prefilter(this.rules);
     if (options.cacheDir && !options.fix) {
-      this.cache = new FindingsCache(options.cacheDir, JSON.stringify({ version, rules: this.rules.map((r) => [r.rule.id, r.severity]), goVersion: options.goVersion }));
+      this.cache = new FindingsCache(options.cacheDir, JSON.stringify({ version, rules: this.rules.map((r) => [r.rule.id, r.severity]) }));
     }
   }
 
@@ -70,7 +70,8 @@ export class FileScanner {
     }
     if (this.options.defaultExcludes !== false && isGenerated(text)) return { path, findings: [], skipped: 'generated' };
     if (!this.mayMatch(text)) return { path, findings: [] };
-    const cached = this.cache?.get(path, text);
+    const goVersion = this.cache ? String(formatGoVersionOrUnknown(this.analyzer.goVersionFor(path))) : '';
+    const cached = this.cache?.get(path, text, goVersion);
     if (cached) return { path, findings: cached, text: cached.length ? text : undefined };
 
     let findings = this.analyzer.lintText(path, text, this.rules).findings;
@@ -81,7 +82,7 @@ export class FileScanner {
       fixed = result.text !== text;
       ({ text, findings } = result);
     }
-    this.cache?.set(path, text, findings);
+    this.cache?.set(path, text, goVersion, findings);
     return { path, findings, text: findings.length ? text : undefined, fixed };
   }
 
@@ -110,4 +111,8 @@ export class FileScanner {
     }
     return { text, findings };
   }
+}
+
+function formatGoVersionOrUnknown(version: GoVersion | undefined): string {
+  return version ? formatGoVersion(version) : 'unknown';
 }

@@ -1,0 +1,186 @@
+// Facts about `for` loops, from the syntax alone: the infinite form, the
+// statements that end an iteration early or leave the loop (return, goto,
+// break, continue, with labels), Go's terminating statements, and function
+// literals that are known to be called over and over.
+import type { Node } from 'web-tree-sitter';
+import type { GoFile } from './file';
+import { isFunction, namedChildren, statementsOf, unparen } from './syntax';
+
+/** True for `for { ... }` and `for ;; { ... }`: a loop without a condition. */
+export function isInfiniteLoop(loop: Node): boolean {
+  if (loop.type !== 'for_statement') return false;
+  const header = namedChildren(loop).filter((c) => c.type !== 'block');
+  if (header.length === 0) return true;
+  return header.length === 1 && header[0].type === 'for_clause' && !header[0].childForFieldName('condition');
+}
+
+/** The label of a labelled statement (`outer: for ...`), or null. */
+export function labelOf(statement: Node): string | null {
+  const parent = statement.parent;
+  return parent?.type === 'labeled_statement' ? (parent.childForFieldName('label')?.text ?? null) : null;
+}
+
+export type JumpKind =
+  /** `return`: leaves the function. */
+  | 'return'
+  /** `goto` a label outside the loop body. */
+  | 'goto'
+  /** `break` of this loop. */
+  | 'break'
+  /** `continue` of this loop: ends the iteration, stays in the loop. */
+  | 'continue'
+  /** `break` or `continue` of a statement that encloses the loop. */
+  | 'outer';
+
+export interface Jump {
+  node: Node;
+  kind: JumpKind;
+}
+
+const BREAKABLE = new Set(['for_statement', 'expression_switch_statement', 'type_switch_statement', 'select_statement']);
+
+/**
+ * The statements of `loop`'s body (not of nested function literals) that
+ * end the current iteration other than by reaching the end of the body, in
+ * source order. Jumps whose target lies inside the body are not listed.
+ */
+export function loopJumps(loop: Node): Jump[] {
+  const body = loop.childForFieldName('body');
+  if (!body) return [];
+  const inner = new Set<string>();
+  collect(body, (n) => {
+    if (n.type === 'labeled_statement') {
+      const name = n.childForFieldName('label')?.text;
+      if (name) inner.add(name);
+    }
+  });
+  const own = labelOf(loop);
+  const jumps: Jump[] = [];
+  collect(body, (n) => {
+    const label = n.namedChildren.find((c) => c?.type === 'label_name')?.text ?? null;
+    switch (n.type) {
+      case 'return_statement':
+        jumps.push({ node: n, kind: 'return' });
+        break;
+      case 'goto_statement':
+        if (!label || !inner.has(label)) jumps.push({ node: n, kind: 'goto' });
+        break;
+      case 'break_statement':
+      case 'continue_statement': {
+        const isBreak = n.type === 'break_statement';
+        if (label !== null) {
+          if (inner.has(label)) break;
+          jumps.push({ node: n, kind: label === own ? (isBreak ? 'break' : 'continue') : 'outer' });
+          break;
+        }
+        let target: Node | null = n.parent;
+        while (target && target.id !== loop.id && !(isBreak ? BREAKABLE.has(target.type) : target.type === 'for_statement')) target = target.parent;
+        if (target?.id === loop.id) jumps.push({ node: n, kind: isBreak ? 'break' : 'continue' });
+        break;
+      }
+    }
+  });
+  return jumps.sort((a, b) => a.node.startIndex - b.node.startIndex);
+}
+
+/** Visits `node`'s descendants, not entering function literals. */
+function collect(node: Node, visit: (n: Node) => void): void {
+  for (const child of node.namedChildren) {
+    if (!child || isFunction(child)) continue;
+    visit(child);
+    collect(child, visit);
+  }
+}
+
+/**
+ * True when `statement` is terminating in the sense of the Go
+ * specification (control never flows past it): return, goto, a call that
+ * never returns, a block or if/else whose branches all terminate, an
+ * infinite for without break, a switch or select whose clauses all
+ * terminate without break.
+ */
+export function isTerminating(file: GoFile, statement: Node): boolean {
+  switch (statement.type) {
+    case 'return_statement':
+    case 'goto_statement':
+      return true;
+    case 'expression_statement': {
+      const call = unparen(statement.namedChild(0)!);
+      return call.type === 'call_expression' && file.neverReturns(call);
+    }
+    case 'block': {
+      const statements = statementsOf(statement);
+      return statements.length > 0 && isTerminating(file, statements[statements.length - 1]);
+    }
+    case 'labeled_statement': {
+      const inner = namedChildren(statement).find((c) => c.type !== 'label_name');
+      return !!inner && isTerminating(file, inner);
+    }
+    case 'if_statement': {
+      const consequence = statement.childForFieldName('consequence');
+      const alternative = statement.childForFieldName('alternative');
+      return !!consequence && !!alternative && isTerminating(file, consequence) && isTerminating(file, alternative);
+    }
+    case 'for_statement':
+      return isInfiniteLoop(statement) && !loopJumps(statement).some((j) => j.kind === 'break' || j.kind === 'outer');
+    case 'expression_switch_statement':
+    case 'type_switch_statement':
+    case 'select_statement': {
+      const clauses = namedChildren(statement).filter((c) => c.type.endsWith('_case'));
+      if (statement.type !== 'select_statement' && !clauses.some((c) => c.type === 'default_case')) return false;
+      if (hasBreakOf(statement)) return false;
+      return clauses.every((clause) => {
+        const list = namedChildren(clause).find((c) => c.type === 'statement_list');
+        const statements = list ? statementsOf(list) : [];
+        const last = statements[statements.length - 1];
+        return !!last && (isTerminating(file, last) || last.type === 'fallthrough_statement');
+      });
+    }
+    default:
+      return false;
+  }
+}
+
+/** True when some `break` in `statement` (a switch or select) targets it. */
+function hasBreakOf(statement: Node): boolean {
+  const own = labelOf(statement);
+  let found = false;
+  collect(statement, (n) => {
+    if (n.type !== 'break_statement') return;
+    const label = n.namedChildren.find((c) => c?.type === 'label_name')?.text ?? null;
+    if (label !== null) {
+      if (label === own) found = true;
+      return;
+    }
+    let target: Node | null = n.parent;
+    while (target && target.id !== statement.id && !BREAKABLE.has(target.type)) target = target.parent;
+    if (target?.id === statement.id) found = true;
+  });
+  return found;
+}
+
+/**
+ * Calls that run a function literal argument over and over: walkers,
+ * HTTP handlers, Range callbacks.
+ */
+const REPEATING_PACKAGE_FUNCTIONS: ReadonlyArray<[path: string, name: string]> = [
+  ['path/filepath', 'Walk'],
+  ['path/filepath', 'WalkDir'],
+  ['io/fs', 'WalkDir'],
+  ['net/http', 'HandleFunc'],
+  ['net/http', 'HandlerFunc'],
+];
+const REPEATING_METHODS = new Set(['HandleFunc', 'Range']);
+
+/** True when `literal` is an argument of a call known to call it repeatedly (filepath.Walk, http.HandleFunc, m.Range...). */
+export function isRepeatedCallback(file: GoFile, literal: Node): boolean {
+  if (literal.type !== 'func_literal' || literal.parent?.type !== 'argument_list') return false;
+  const call = literal.parent.parent;
+  const callee = call?.type === 'call_expression' ? call.childForFieldName('function') : null;
+  if (!callee) return false;
+  if (REPEATING_PACKAGE_FUNCTIONS.some(([path, name]) => file.packageMember(callee, path) === name)) return true;
+  if (callee.type !== 'selector_expression') return false;
+  const operand = callee.childForFieldName('operand');
+  if (operand?.type === 'identifier' && file.resolution.resolve(operand)?.kind === 'import') return false;
+  return REPEATING_METHODS.has(callee.childForFieldName('field')?.text ?? '');
+}
