@@ -60,8 +60,10 @@ function startClient(context: vscode.ExtensionContext): Promise<void> {
     if (client || !enabled()) return;
     const c = createClient(context);
     client = c;
+    outputChannel?.info(`Starting the language server (${context.asAbsolutePath('dist/server.js')}).`);
     try {
       await c.start();
+      outputChannel?.info('The language server is running.');
     } catch (err) {
       client = undefined;
       outputChannel?.error(`Failed to start the server: ${String(err)}`);
@@ -78,6 +80,7 @@ function stopClient(): Promise<void> {
     if (!c) return;
     try {
       await c.stop();
+      outputChannel?.info('The language server has stopped.');
     } catch (err) {
       outputChannel?.warn(`Failed to stop the server cleanly: ${String(err)}`);
     }
@@ -101,7 +104,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         return;
       }
       await startClient(context);
-      outputChannel?.info("Server restarted.");
     }),
     vscode.commands.registerCommand(`${SECTION}.showOutput`, () => {
       outputChannel?.show(true);

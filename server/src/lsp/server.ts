@@ -36,6 +36,7 @@ export class Server {
   private readonly documents = new Map<string, OpenDocument>();
   private readonly linted = new Map<string, Linted>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly lastChange = new Map<string, number>();
   private settings: Settings = DEFAULT_SETTINGS;
   private rules: ActiveRule[] = [];
   private pullConfiguration = false;
@@ -124,17 +125,29 @@ export class Server {
     this.documents.get(uri)?.freeTree();
     this.documents.delete(uri);
     this.linted.delete(uri);
+    this.lastChange.delete(uri);
     void this.connection.sendDiagnostics({ uri, diagnostics: [] });
   }
 
+  /**
+   * Lints soon after a change: at once (after the messages already queued)
+   * when the document had been quiet for DEBOUNCE_MS, else DEBOUNCE_MS after
+   * the last change of a burst, so typing is not linted keystroke by keystroke.
+   */
   private schedule(uri: string): void {
+    const now = Date.now();
+    const quiet = now - (this.lastChange.get(uri) ?? 0) > DEBOUNCE_MS;
+    this.lastChange.set(uri, now);
     clearTimeout(this.timers.get(uri));
     this.timers.set(
       uri,
-      setTimeout(() => {
-        this.timers.delete(uri);
-        this.lintNow(uri);
-      }, DEBOUNCE_MS),
+      setTimeout(
+        () => {
+          this.timers.delete(uri);
+          this.lintNow(uri);
+        },
+        quiet ? 0 : DEBOUNCE_MS,
+      ),
     );
   }
 
