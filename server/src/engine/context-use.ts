@@ -1,0 +1,316 @@
+// How code uses contexts, as far as syntax shows it: which calls create an
+// empty context (context.Background, context.TODO), which calls take a
+// context as their first argument, which functions of a file declare a
+// context.Context first parameter, built-in key types of context.WithValue,
+// and the comments and code shapes that say "this work is detached on purpose".
+import type { Node } from 'web-tree-sitter';
+import { contextInScope, type ContextInScope } from './context';
+import type { GoFile } from './file';
+import { readImports, type Imports } from './imports';
+import type { FileFactKind } from './package';
+import { enclosingFunction, namedChildren, topLevelFunction, unparen } from './syntax';
+
+/** True when a type expression names context.Context, given a file's import table. */
+export function namesContextType(imports: Imports, type: Node): boolean {
+  if (type.type === 'qualified_type') {
+    const pkg = type.childForFieldName('package')?.text;
+    return type.childForFieldName('name')?.text === 'Context' && !!pkg && imports.byName.get(pkg) === 'context';
+  }
+  return type.type === 'type_identifier' && type.text === 'Context' && imports.dotImported.has('context');
+}
+
+/**
+ * The names of the package-level functions (not methods) of a file whose
+ * first parameter has type context.Context.
+ */
+export function contextFirstFunctions(root: Node, imports: Imports): Set<string> {
+  const names = new Set<string>();
+  for (const child of namedChildren(root)) {
+    if (child.type !== 'function_declaration') continue;
+    const name = child.childForFieldName('name');
+    const parameters = child.childForFieldName('parameters');
+    const first = parameters ? namedChildren(parameters)[0] : undefined;
+    const type = first?.type === 'parameter_declaration' ? first.childForFieldName('type') : null;
+    if (name && type && namesContextType(imports, type)) names.add(name.text);
+  }
+  return names;
+}
+
+/** Per file of a package: its package name and its functions whose first parameter is a context.Context. */
+export const CONTEXT_FIRST_FUNCTIONS: FileFactKind<{ packageName: string; names: ReadonlySet<string> }> = {
+  key: 'context-first-functions',
+  compute(root) {
+    const packageName = root.namedChildren.find((c) => c?.type === 'package_clause')?.namedChild(0)?.text ?? '';
+    return { packageName, names: contextFirstFunctions(root, readImports(root)) };
+  },
+};
+
+/** True when a function of the package (this file or a sibling of the same package clause) named `name` takes a context.Context first. */
+export function packageFunctionTakesContext(file: GoFile, name: string): boolean {
+  return file.packageFacts(CONTEXT_FIRST_FUNCTIONS).some((facts) => facts.packageName === file.packageName && facts.names.has(name));
+}
+
+/** `Background` or `TODO` when `call` is context.Background() or context.TODO() (aliases and dot imports respected). */
+export function emptyContextCall(file: GoFile, call: Node): 'Background' | 'TODO' | null {
+  if (call.type !== 'call_expression') return null;
+  const callee = call.childForFieldName('function');
+  const member = callee ? file.packageMember(callee, 'context') : null;
+  if (member !== 'Background' && member !== 'TODO') return null;
+  const args = call.childForFieldName('arguments');
+  return args && namedChildren(args).length === 0 ? member : null;
+}
+
+export interface ContextParameterCall {
+  /** The callee as written, for messages: `context.WithTimeout`, `db.QueryContext`, `fetch`. */
+  displayName: string;
+  /** What a nil context does there. */
+  failure: string;
+  /** True when the callee is known to declare a context.Context first parameter (not only guessed from its name). */
+  certain: boolean;
+}
+
+/** Package functions outside the context package that take a context first. */
+const CONTEXT_FIRST_PACKAGE_FUNCTIONS: ReadonlyArray<[path: string, name: string, failure: string]> = [
+  ['net/http', 'NewRequestWithContext', 'returns the error "net/http: nil Context" instead of a request'],
+  ['os/exec', 'CommandContext', 'panics with "nil Context"'],
+  ['os/signal', 'NotifyContext', 'panics: it derives a context from a nil parent'],
+];
+
+/** Method names that end in Context but whose first parameter is conventionally not a context. */
+const NOT_CONTEXT_FIRST_METHOD = /^(Set|New|Create|Make|Get|Is|Has|Load|Store|Init|Free|Release|Destroy|Delete|Current|Push|Pop)/;
+
+/**
+ * When the first argument of `call` is expected to be a context: any
+ * function of the context package, http.NewRequestWithContext,
+ * exec.CommandContext, signal.NotifyContext, a method whose name ends in
+ * `Context` (QueryContext, ExecContext, DialContext...), or a function of
+ * the same package whose first parameter is a context.Context.
+ */
+export function contextParameterCall(file: GoFile, call: Node): ContextParameterCall | null {
+  const callee = call.childForFieldName('function');
+  if (!callee) return null;
+  const contextMember = file.packageMember(callee, 'context');
+  if (contextMember) return { displayName: `context.${contextMember}`, failure: 'panics: a context cannot be derived from a nil parent', certain: true };
+  for (const [path, name, failure] of CONTEXT_FIRST_PACKAGE_FUNCTIONS) {
+    if (file.packageMember(callee, path) === name) return { displayName: callee.text, failure, certain: true };
+  }
+  if (callee.type === 'selector_expression') {
+    const operand = callee.childForFieldName('operand');
+    const field = callee.childForFieldName('field')?.text ?? '';
+    // A package-qualified call of some other package: its first parameter is unknown.
+    if (operand?.type === 'identifier' && file.resolution.resolve(operand)?.kind === 'import') return null;
+    if (operand?.type === 'identifier' && !file.resolution.resolve(operand) && file.imports.byName.has(operand.text)) return null;
+    if (field.length > 'Context'.length && field.endsWith('Context') && /^[A-Z]/.test(field) && !NOT_CONTEXT_FIRST_METHOD.test(field)) {
+      return { displayName: callee.text, failure: 'panics as soon as it calls a method of the context (Done, Err, Value)', certain: false };
+    }
+    return null;
+  }
+  if (callee.type === 'identifier') {
+    const declaration = file.resolution.resolve(callee);
+    // Declared in this file: it must be a function declaration; a local variable or parameter shadows any package function.
+    if (declaration && (declaration.kind !== 'package' || declaration.node.parent?.type !== 'function_declaration')) return null;
+    if (!declaration && file.imports.dotImported.size > 0) return null;
+    if (packageFunctionTakesContext(file, callee.text)) {
+      return { displayName: callee.text, failure: 'gets a nil context and panics as soon as it calls a method of it (Done, Err, Value)', certain: true };
+    }
+  }
+  return null;
+}
+
+/** True when `node` is the predeclared nil. */
+export function isNil(node: Node): boolean {
+  return unparen(node).type === 'nil';
+}
+
+const BUILTIN_TYPES = new Set([
+  'string', 'bool', 'byte', 'rune', 'error', 'uintptr',
+  'int', 'int8', 'int16', 'int32', 'int64',
+  'uint', 'uint8', 'uint16', 'uint32', 'uint64',
+  'float32', 'float64', 'complex64', 'complex128',
+]);
+
+const LITERAL_TYPES: Readonly<Record<string, string>> = {
+  interpreted_string_literal: 'string',
+  raw_string_literal: 'string',
+  int_literal: 'int',
+  float_literal: 'float64',
+  imaginary_literal: 'complex128',
+  rune_literal: 'rune',
+  true: 'bool',
+  false: 'bool',
+};
+
+/**
+ * The built-in type of an expression used as a context.WithValue key, when
+ * syntax shows it: a literal, a conversion to a built-in type (`string("k")`),
+ * or a constant or variable of this file declared with such a value and no
+ * other type. Null when the type is not known to be built in.
+ */
+export function builtinKeyType(file: GoFile, key: Node): string | null {
+  const expression = unparen(key);
+  const literal = LITERAL_TYPES[expression.type];
+  if (literal) return literal;
+  if (expression.type === 'call_expression') {
+    const callee = unparen(expression.childForFieldName('function') ?? expression);
+    const args = expression.childForFieldName('arguments');
+    if (callee.type === 'identifier' && BUILTIN_TYPES.has(callee.text) && !file.resolution.resolve(callee) && args && namedChildren(args).length === 1) return callee.text;
+    return null;
+  }
+  if (expression.type === 'identifier') {
+    const declaration = file.resolution.resolve(expression);
+    if (!declaration || declaration.kind === 'import') return null;
+    const spec = declaration.node.parent;
+    if (spec?.type !== 'const_spec' && spec?.type !== 'var_spec') return null;
+    const type = spec.childForFieldName('type');
+    if (type) return type.type === 'type_identifier' && BUILTIN_TYPES.has(type.text) && !file.resolution.lookupAt(type, type.text) ? type.text : null;
+    const names = spec.childrenForFieldName('name').filter((n): n is Node => n?.type === 'identifier');
+    const values = spec.childForFieldName('value');
+    const index = names.findIndex((n) => n.id === declaration.node.id);
+    const value = values && index >= 0 ? namedChildren(values)[index] : undefined;
+    if (!value || (value.type === 'identifier')) return null;
+    // Only plain literals: a typed expression (a conversion to a named type, iota arithmetic) is left alone.
+    return LITERAL_TYPES[unparen(value).type] ?? null;
+  }
+  return null;
+}
+
+/** True when a `// detached` comment (`// detached: reason`) is on the line of `node`'s start or on the line before. */
+export function hasDetachedComment(file: GoFile, node: Node): boolean {
+  const row = node.startPosition.row;
+  let found = false;
+  const visit = (n: Node): void => {
+    if (found || n.endPosition.row < row - 1 || n.startPosition.row > row) return;
+    if (n.type === 'comment') {
+      if (/^\/\/\s*detached\b/i.test(n.text) && (n.startPosition.row === row || n.startPosition.row === row - 1)) found = true;
+      return;
+    }
+    for (const child of n.children) if (child) visit(child);
+  };
+  visit(file.root);
+  return found;
+}
+
+/** Callee names that mark a detached context on purpose: `context.WithoutCancel(...)`, `detach(...)`, `xcontext.Detached(...)`. */
+const DETACHING_CALLEE = /detach|withoutcancel|nocancel|uncancel/i;
+
+/** The last name of a callee: `f` for `f`, `Go` for `g.Go`, `F` for `pkg.F[T]`. */
+export function calleeName(call: Node): string {
+  let callee = call.childForFieldName('function');
+  if (callee?.type === 'generic_type' || callee?.type === 'index_expression') callee = callee.namedChild(0);
+  if (!callee) return '';
+  if (callee.type === 'selector_expression') return callee.childForFieldName('field')?.text ?? '';
+  return callee.type === 'identifier' ? callee.text : '';
+}
+
+/** True when `expression` is an argument of a call whose name says it detaches a context (WithoutCancel, detach...). */
+export function isDetachingArgument(expression: Node): boolean {
+  const list = expression.parent;
+  if (list?.type !== 'argument_list') return false;
+  const call = list.parent;
+  return call?.type === 'call_expression' && DETACHING_CALLEE.test(calleeName(call));
+}
+
+/** Callee names of calls that run a function literal argument after the caller has returned or its context is done. */
+const RUNS_LATER_CALLEE = /AfterFunc|Cleanup|Shutdown|Finalizer|Close|Stop|Exit|Cancel|Defer|OnDone|Later/i;
+
+export interface ContextUseSite {
+  /** The context the code at the site should use. */
+  available: ContextInScope;
+  /**
+   * How the code between the function that provides the context and the
+   * site runs: `direct` (the same function, or immediately called function
+   * literals), `goroutine` (a `go` statement starts it: it may outlive the
+   * provider), `callback` (a function literal handed to a call, which may
+   * run it later or concurrently).
+   */
+  flow: 'direct' | 'goroutine' | 'callback';
+}
+
+/**
+ * Where a context-taking operation at `at` gets its context from, and how
+ * the code runs relative to the function that owns that context. Prefers
+ * the innermost function that has a context.Context or *http.Request
+ * parameter (so a handler literal inside a function with a ctx parameter
+ * uses r.Context()). Null when no context is in scope, or when the site
+ * runs in deferred code, a function literal that is stored or returned, or
+ * a callback that runs after the owner returns (AfterFunc, Cleanup...):
+ * there an empty context is usually what the code means.
+ */
+export function contextUseSite(file: GoFile, at: Node): ContextUseSite | null {
+  const outer = contextInScope(file, at);
+  if (!outer) return null;
+  const provider = innermostProvider(file, at, outer);
+  const owner = enclosingFunction(provider.parameter);
+  if (!owner) return null;
+  let flow: ContextUseSite['flow'] = 'direct';
+  for (let n: Node | null = at; n && n.id !== owner.id; n = n.parent) {
+    if (n.type === 'defer_statement') return null;
+    if (n.type === 'go_statement') flow = 'goroutine';
+    if (n.type !== 'func_literal') continue;
+    const call = n.parent?.type === 'call_expression' && n.parent.childForFieldName('function')?.id === n.id ? n.parent : null;
+    if (call) {
+      if (call.parent?.type === 'go_statement') flow = 'goroutine';
+      else if (call.parent?.type === 'defer_statement') return null;
+      continue;
+    }
+    const list = n.parent;
+    if (list?.type === 'argument_list' && list.parent?.type === 'call_expression') {
+      if (RUNS_LATER_CALLEE.test(calleeName(list.parent))) return null;
+      if (flow === 'direct') flow = 'callback';
+      continue;
+    }
+    // Stored in a variable or field, returned, put in a literal: when it runs is unknown.
+    return null;
+  }
+  return { available: provider, flow };
+}
+
+/** The context of the innermost function that has a context or *http.Request parameter visible at `at`. */
+function innermostProvider(file: GoFile, at: Node, outer: ContextInScope): ContextInScope {
+  const outerOwner = enclosingFunction(outer.parameter);
+  for (let fn = enclosingFunction(at); fn && fn.id !== outerOwner?.id; fn = enclosingFunction(fn)) {
+    const parameters = fn.childForFieldName('parameters');
+    for (const declaration of parameters ? namedChildren(parameters) : []) {
+      const type = declaration.childForFieldName('type');
+      if (type?.type !== 'pointer_type' || !type.namedChild(0) || !file.isPackageType(type.namedChild(0)!, 'net/http', 'Request')) continue;
+      for (const name of declaration.childrenForFieldName('name')) {
+        if (!name || name.text === '_' || file.resolution.lookupAt(at, name.text)?.node.id !== name.id) continue;
+        return { expression: `${name.text}.Context()`, parameter: name, kind: 'request' };
+      }
+    }
+  }
+  return outer;
+}
+
+/**
+ * True when `at` is inside `main` (of package main), an `init` function, or
+ * a top-level test, benchmark, fuzz or example function of a _test.go file:
+ * code that is the root of the program's (or the test's) context tree.
+ */
+export function isContextRoot(file: GoFile, at: Node): boolean {
+  const top = topLevelFunction(at);
+  if (top?.type !== 'function_declaration') return false;
+  const name = top.childForFieldName('name')?.text ?? '';
+  if (name === 'init' || (name === 'main' && file.packageName === 'main')) return true;
+  return file.isTestFile && /^(Test|Benchmark|Fuzz|Example)([A-Z_]|$)/.test(name);
+}
+
+/** Words of a comment that says the work must not end with the caller's context. */
+const DETACHED_INTENT = /\bdetach|\boutlive|\beven if the (client|caller|request|context|parent)|\bregardless of|\bindependent(ly)? of the (request|caller|client|context|parent)|\bnot (be )?(cancel|tied to|bound to)|\bwithout (the )?cancel|\b(don'?t|do not|must not|should not) (use|inherit|propagate) the (http |parent |caller'?s |incoming |request'?s? )*(request |)context|\b(must|should) not be cancel/i;
+
+/**
+ * True when the comment lines right above `statement` (a contiguous block
+ * that ends on the line before it) say the work is detached on purpose:
+ * "detached", "outlives the request", "even if the client cancels", "do not
+ * use the request context"...
+ */
+export function commentExplainsDetachment(file: GoFile, statement: Node): boolean {
+  const lines = file.text.split('\n');
+  const parts: string[] = [];
+  for (let row = statement.startPosition.row - 1; row >= 0; row--) {
+    const line = lines[row].trim();
+    if (!line.startsWith('//')) break;
+    parts.unshift(line.replace(/^\/\/\s?/, ''));
+  }
+  return parts.length > 0 && DETACHED_INTENT.test(parts.join(' '));
+}

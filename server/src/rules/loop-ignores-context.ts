@@ -1,0 +1,176 @@
+// loop-ignores-context: a function that receives a context runs a `for { }`
+// loop that blocks, never leaves, and never looks at the context: cancelling
+// the context cannot stop it.
+import type { Node } from 'web-tree-sitter';
+import { blockingOperations, selectHasDefault } from '../engine/blocking';
+import { contextInScope } from '../engine/context';
+import { valuesDerivedFrom } from '../engine/context-flow';
+import { hasDetachedComment } from '../engine/context-use';
+import type { GoFile } from '../engine/file';
+import { isInfiniteLoop, loopJumps } from '../engine/loops';
+import { enclosingFunction, indentationAt, namedChildren, statementsOf, topLevelFunction, walk } from '../engine/syntax';
+import { insertLineBefore } from '../ruleapi/edits';
+import type { Fix, Rule } from '../ruleapi/rule';
+
+export const loopIgnoresContext: Rule = {
+  id: 'loop-ignores-context',
+  category: 'context',
+  defaultSeverity: 'warning',
+  summary: 'A function that receives a context runs an endless blocking loop that never checks the context.',
+  nodeTypes: ['for_statement'],
+  visit(loop, context) {
+    const { file } = context;
+    const found = check(file, loop);
+    if (!found) return;
+    // Report the outermost such loop only.
+    for (let n = loop.parent; n; n = n.parent) {
+      if (n.type === 'func_literal' || n.type === 'function_declaration' || n.type === 'method_declaration') break;
+      if (n.type === 'for_statement' && check(file, n)) return;
+    }
+    const { ctx, blocking } = found;
+    context.report({
+      start: loop.startIndex,
+      end: loop.startIndex + 3,
+      message: `this loop never ends and never checks ${ctx}: it blocks on ${blocking.description} and no code in it uses ${ctx}, so cancelling ${ctx} cannot stop it`,
+      related: [{ start: blocking.node.startIndex, end: blocking.node.type === 'select_statement' ? blocking.node.startIndex + 6 : firstLineEnd(file, blocking.node), message: 'it blocks here' }],
+      fixes: fixes(file, loop, ctx, found.parameter),
+    });
+  },
+};
+
+function firstLineEnd(file: GoFile, node: Node): number {
+  const lineEnd = file.text.indexOf('\n', node.startIndex);
+  return lineEnd < 0 || lineEnd > node.endIndex ? node.endIndex : lineEnd;
+}
+
+interface Found {
+  ctx: string;
+  parameter: Node;
+  blocking: { node: Node; description: string };
+}
+
+function check(file: GoFile, loop: Node): Found | null {
+  if (!isInfiniteLoop(loop)) return null;
+  const body = loop.childForFieldName('body');
+  if (!body) return null;
+  const scope = contextInScope(file, loop);
+  if (!scope || scope.kind !== 'context') return null;
+  // A loop that can be left (return, break, goto) ends some other way: a closed channel, an error.
+  if (loopJumps(loop).some((j) => j.kind !== 'continue')) return null;
+  const blocking = blockingOperations(file, body);
+  if (blocking.length === 0) return null;
+  const parameter = file.resolution.resolve(scope.parameter);
+  if (!parameter) return null;
+  // Any mention of the context, or of a value made from it, counts as looking at it.
+  // (So does watching any other context, or a call that can end the goroutine.)
+  const derived = valuesDerivedFrom(file, parameter);
+  let uses = false;
+  walk(body, (n) => {
+    if (uses) return false;
+    if (n.type === 'identifier') {
+      const d = file.resolution.resolve(n);
+      if (d && derived.has(d)) uses = true;
+    } else if (n.type === 'call_expression') {
+      // Some other context watched (`s.ctx.Done()`), or a call that ends the goroutine (runtime.Goexit, log.Fatal, panic).
+      const callee = n.childForFieldName('function');
+      const method = callee?.type === 'selector_expression' ? callee.childForFieldName('field')?.text : undefined;
+      if (method === 'Done' || method === 'Err' || file.neverReturns(n)) uses = true;
+    }
+    return !uses;
+  });
+  if (uses) return null;
+  if (isMainOrInit(file, loop) || isDetached(file, loop)) return null;
+  return { ctx: scope.expression, parameter: scope.parameter, blocking: blocking[0] };
+}
+
+function isMainOrInit(file: GoFile, loop: Node): boolean {
+  const top = topLevelFunction(loop);
+  const name = top?.type === 'function_declaration' ? top.childForFieldName('name')?.text : undefined;
+  return name === 'init' || (name === 'main' && file.packageName === 'main');
+}
+
+/** A `// detached: ...` comment on or above the loop, the go statement or the function that runs it. */
+function isDetached(file: GoFile, loop: Node): boolean {
+  if (hasDetachedComment(file, loop)) return true;
+  for (let fn = enclosingFunction(loop); fn; fn = enclosingFunction(fn)) {
+    if (hasDetachedComment(file, fn)) return true;
+  }
+  return false;
+}
+
+/**
+ * `case <-ctx.Done(): return ...` in the select the loop body runs on every
+ * iteration, or `if ctx.Err() != nil { return ... }` at the top of the body.
+ * The returned values must be known zero values; preferred for functions
+ * that return nothing or only an error.
+ */
+function fixes(file: GoFile, loop: Node, ctx: string, parameter: Node): Fix[] {
+  const fn = enclosingFunction(loop);
+  const body = loop.childForFieldName('body');
+  if (!fn || !body) return [];
+  const values = zeroResults(file, fn, ctx);
+  if (values === null) return [];
+  const statements = statementsOf(body);
+  if (statements.length === 0) return [];
+  const ret = values.length ? `return ${values.join(', ')}` : 'return';
+  const preferred = values.length === 0 || (values.length === 1 && values[0] === `${ctx}.Err()`);
+  const newline = file.text.includes('\r\n') ? '\r\n' : '\n';
+  const select = statements.find((s) => s.type === 'select_statement');
+  if (select && !selectHasDefault(select)) {
+    const first = namedChildren(select).find((c) => c.type === 'communication_case');
+    if (!first || !visible(file, first, ctx, parameter)) return [];
+    const indentation = indentationAt(file.text, first.startIndex);
+    return [
+      {
+        title: `Add case <-${ctx}.Done(): ${ret}`,
+        edits: [insertLineBefore(file.text, first, `case <-${ctx}.Done():${newline}${indentation}\t${ret}`)],
+        preferred,
+      },
+    ];
+  }
+  const top = statements[0];
+  if (!visible(file, top, ctx, parameter)) return [];
+  const indentation = indentationAt(file.text, top.startIndex);
+  return [
+    {
+      title: `Check ${ctx}.Err() at the top of each iteration`,
+      edits: [insertLineBefore(file.text, top, `if ${ctx}.Err() != nil {${newline}${indentation}\t${ret}${newline}${indentation}}`)],
+      preferred,
+    },
+  ];
+}
+
+function visible(file: GoFile, at: Node, ctx: string, parameter: Node): boolean {
+  return file.resolution.lookupAt(at, ctx)?.node.id === parameter.id;
+}
+
+const NUMERIC = /^(u?int(8|16|32|64)?|uintptr|float(32|64)|complex(64|128)|byte|rune)$/;
+
+/** The zero values of `fn`'s results (`ctx.Err()` for an error), or null when a result type is not a simple known type. */
+function zeroResults(file: GoFile, fn: Node, ctx: string): string[] | null {
+  const result = fn.childForFieldName('result');
+  if (!result) return [];
+  const types: Node[] = [];
+  if (result.type === 'parameter_list') {
+    for (const declaration of namedChildren(result)) {
+      const type = declaration.childForFieldName('type');
+      if (!type) return null;
+      const names = declaration.childrenForFieldName('name').filter((n) => !!n).length;
+      for (let i = 0; i < Math.max(1, names); i++) types.push(type);
+    }
+  } else {
+    types.push(result);
+  }
+  const values: string[] = [];
+  for (const type of types) {
+    const name = type.type === 'type_identifier' && !file.resolution.lookupAt(type, type.text) ? type.text : null;
+    if (name === 'error') values.push(`${ctx}.Err()`);
+    else if (name === 'string') values.push('""');
+    else if (name === 'bool') values.push('false');
+    else if (name === 'any') values.push('nil');
+    else if (name && NUMERIC.test(name)) values.push('0');
+    else if (['pointer_type', 'slice_type', 'map_type', 'channel_type', 'function_type', 'interface_type'].includes(type.type)) values.push('nil');
+    else return null;
+  }
+  return values;
+}
