@@ -183,7 +183,7 @@ for (const path of [transport, largest]) {
 }
 
 const width = Math.max(...rows.map((r) => r.what.length));
-console.log(`| ${'measure'.padEnd(width)} | value | ratio to reference | note |`);
-console.log(`| ${'-'.repeat(width)} | --- | --- | --- |`);
-for (const r of rows) console.log(`| ${r.what.padEnd(width)} | ${r.value} | ${r.reference} | ${r.note} |`);
-process.exit(0);
+const table = [`| ${'measure'.padEnd(width)} | value | ratio to reference | note |`, `| ${'-'.repeat(width)} | --- | --- | --- |`];
+for (const r of rows) table.push(`| ${r.what.padEnd(width)} | ${r.value} | ${r.reference} | ${r.note} |`);
+// Exit only once the table is written: a pipe may not take it all at once.
+process.stdout.write(table.join('\n') + '\n', () => process.exit(0));

@@ -146,6 +146,28 @@ describe('cli', () => {
     assert.equal(JSON.parse(stdout).findings.length, 800);
   });
 
+  test('skipping files without any of the rules\' words changes no finding (fixtures and examples as the corpus)', () => {
+    const root = resolve(__dirname, '../..');
+    const corpus = [join(root, 'test/fixtures'), EXAMPLES];
+    const skipping = run(['--format', 'json', '--no-default-excludes', ...corpus], root);
+    const parsingAll = run(['--format', 'json', '--no-default-excludes', '--no-skip', ...corpus], root);
+    assert.equal(skipping.code, 1);
+    assert.ok(JSON.parse(skipping.stdout).findings.length > 100);
+    assert.equal(skipping.stdout, parsingAll.stdout);
+  });
+
+  test('the same findings with one job, several jobs and a warm cache', () => {
+    const root = resolve(__dirname, '../..');
+    const cache = mkdtempSync(join(tmpdir(), 'gcl-cache-'));
+    const args = ['--format', 'json', join(root, 'test/fixtures'), EXAMPLES];
+    const one = run(['--jobs', '1', ...args], root);
+    const two = run(['--jobs', '2', ...args], root);
+    const cold = run(['--cache', cache, ...args], root);
+    const warm = run(['--cache', cache, ...args], root);
+    assert.equal(one.code, 1);
+    for (const other of [two, cold, warm]) assert.equal(other.stdout, one.stdout);
+  });
+
   test('the bundled examples: every bad.go has findings, every good.go none', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gcl-examples-'));
     cpSync(EXAMPLES, dir, { recursive: true });

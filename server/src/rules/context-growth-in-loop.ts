@@ -16,6 +16,7 @@ export const contextGrowthInLoop: Rule = {
   defaultSeverity: 'warning',
   summary: 'A context variable is re-derived from itself on every iteration of a loop, so its chain of parents grows without end.',
   nodeTypes: ['assignment_statement'],
+  tokens: ['WithValue', 'WithCancel', 'WithTimeout', 'WithDeadline', 'WithoutCancel'],
   visit(statement, context) {
     const { file } = context;
     if (!statement.children.some((c) => c?.type === '=')) return;

@@ -12,6 +12,7 @@ export const contextValueBuiltinKey: Rule = {
   defaultSeverity: 'warning',
   summary: 'context.WithValue is called with a key of a built-in type (string, int...), which other packages can collide with.',
   nodeTypes: ['call_expression'],
+  tokens: ['WithValue'],
   visit(call, context) {
     const { file } = context;
     const callee = call.childForFieldName('function');

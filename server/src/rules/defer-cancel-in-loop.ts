@@ -4,7 +4,9 @@
 import type { Node } from 'web-tree-sitter';
 import { cancelBinding, contextEscapes, type CancelBinding } from '../engine/context';
 import type { GoFile } from '../engine/file';
+import type { CfgNode } from '../engine/cfg';
 import { isTerminating, loopJumps } from '../engine/loops';
+import { reachableFrom } from '../engine/reach';
 import type { Declaration } from '../engine/scope';
 import { enclosingFunction, indentationAt, isAncestor, isFunction, namedChildren, statementsOf, walk } from '../engine/syntax';
 import { insertLineAfter, insertLineBefore } from '../ruleapi/edits';
@@ -16,6 +18,7 @@ export const deferCancelInLoop: Rule = {
   defaultSeverity: 'warning',
   summary: 'A cancel function is deferred inside the loop that creates its context, so it runs only when the function returns.',
   nodeTypes: ['defer_statement'],
+  tokens: ['WithCancel', 'WithTimeout', 'WithDeadline', 'NotifyContext'],
   visit(defer, context) {
     const { file } = context;
     const call = namedChildren(defer)[0];
@@ -83,18 +86,9 @@ function repeatsBeforeCancel(file: GoFile, fn: Node, defer: Node, statement: Nod
   const target = graph?.nodeOf(statement);
   if (!graph || !start || !target) return false;
   const references = file.resolution.referencesTo(variable).filter((r) => !isAncestor(defer, r) && !isAncestor(statement, r));
-  const seen = new Set<number>();
-  const stack = [...start.succs];
-  while (stack.length) {
-    const node = stack.pop()!;
-    if (seen.has(node.id)) continue;
-    seen.add(node.id);
-    if (node.id === target.id) return true;
-    const syntax = node.syntax;
-    if (syntax && node.kind !== 'end' && references.some((r) => isAncestor(syntax, r))) continue;
-    stack.push(...node.succs);
-  }
-  return false;
+  // Stop at nodes that use the variable: past them the cancel was called (or handed on).
+  const usesVariable = (node: CfgNode) => node.kind !== 'end' && !!node.syntax && references.some((r) => isAncestor(node.syntax!, r));
+  return reachableFrom(start.succs, (node) => node.id !== target.id && usesVariable(node)).some((node) => node.id === target.id);
 }
 
 /**

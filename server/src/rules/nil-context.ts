@@ -13,6 +13,7 @@ export const nilContext: Rule = {
   defaultSeverity: 'warning',
   summary: 'nil is passed where a context.Context is expected.',
   nodeTypes: ['call_expression'],
+  tokens: ['(nil'],
   visit(call, context) {
     const { file } = context;
     const args = call.childForFieldName('arguments');
