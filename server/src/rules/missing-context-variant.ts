@@ -49,6 +49,7 @@ export const missingContextVariant: Rule = {
 
     const inScope = contextInScope(file, call);
     if (inScope && underNilCheck(file, call, inScope)) return;
+    if (target.display === 'http.NewRequest' && requestGetsContextLater(file, call)) return;
     // Tests have no context to give (before Go 1.24's t.Context): the weaker case is left out there.
     if (!inScope && file.isTestFile) return;
     const fixes: Fix[] = [];
@@ -244,4 +245,23 @@ function nilComparison(file: GoFile, ifStatement: Node, scope: ContextInScope): 
 function endsInReturn(block: Node | null): boolean {
   const statements = block ? statementsOf(block) : [];
   return statements.length > 0 && statements[statements.length - 1].type === 'return_statement';
+}
+
+/**
+ * `req, err := http.NewRequest(...)` followed by `req.WithContext(ctx)` (or
+ * `req.Clone(ctx)`) in the same function: the request does get a context.
+ */
+function requestGetsContextLater(file: GoFile, call: Node): boolean {
+  const list = call.parent;
+  const statement = list?.parent;
+  if (list?.type !== 'expression_list' || !statement || statement.childForFieldName('right')?.id !== list.id) return false;
+  const target = statement.childForFieldName('left')?.namedChild(0);
+  if (target?.type !== 'identifier') return false;
+  const declaration = file.resolution.resolve(target);
+  if (!declaration) return false;
+  return file.resolution.referencesTo(declaration).some((reference) => {
+    const selector = reference.parent;
+    const method = selector?.type === 'selector_expression' && selector.childForFieldName('operand')?.id === reference.id ? selector.childForFieldName('field')?.text : undefined;
+    return (method === 'WithContext' || method === 'Clone') && selector!.parent?.type === 'call_expression';
+  });
 }
