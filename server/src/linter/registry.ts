@@ -1,35 +1,27 @@
 // Every rule the linter knows, in the order they are documented.
 import type { Rule } from '../ruleapi/rule';
 import { backgroundContextInScope } from '../rules/background-context-in-scope';
-import { contextGrowthInLoop } from '../rules/context-growth-in-loop';
 import { contextInStruct } from '../rules/context-in-struct';
 import { contextValueBuiltinKey } from '../rules/context-value-builtin-key';
+import { nilContext } from '../rules/nil-context';
+import { contextGrowthInLoop } from '../rules/context-growth-in-loop';
 import { deferCancelInLoop } from '../rules/defer-cancel-in-loop';
-import { discardedCancel } from '../rules/discarded-cancel';
 import { loopIgnoresContext } from '../rules/loop-ignores-context';
+import { discardedCancel } from '../rules/discarded-cancel';
 import { lostCancel } from '../rules/lost-cancel';
 import { missingContextVariant } from '../rules/missing-context-variant';
-import { nilContext } from '../rules/nil-context';
+import { syncmapLoadThenStore } from '../rules/syncmap-load-then-store';
+import { syncmapUncheckedAssertion } from '../rules/syncmap-unchecked-assertion';
+import { syncmapLoadThenDelete } from '../rules/syncmap-load-then-delete';
+import { syncmapByValue } from '../rules/syncmap-by-value';
+import { syncmapUnhashableKey } from '../rules/syncmap-unhashable-key';
+import { waitgroupByValue } from '../rules/waitgroup-by-value';
+import { syncmapLoadModifyStore } from '../rules/syncmap-load-modify-store';
+import { syncpoolPutNonPointer } from '../rules/syncpool-put-non-pointer';
 import { timeAfterInLoop } from '../rules/time-after-in-loop';
 import { timeTickLeak } from '../rules/time-tick-leak';
 import { waitgroupAddInGoroutine } from '../rules/waitgroup-add-in-goroutine';
 
-export const RULES: readonly Rule[] = [
-  // context
-  lostCancel,
-  discardedCancel,
-  deferCancelInLoop,
-  contextGrowthInLoop,
-  backgroundContextInScope,
-  loopIgnoresContext,
-  contextInStruct,
-  nilContext,
-  contextValueBuiltinKey,
-  missingContextVariant,
-  // goroutines and timers
-  timeAfterInLoop,
-  timeTickLeak,
-  waitgroupAddInGoroutine,
-];
+export const RULES: readonly Rule[] = [lostCancel, discardedCancel, missingContextVariant, deferCancelInLoop, contextGrowthInLoop, loopIgnoresContext, syncmapLoadThenStore, syncmapUncheckedAssertion, syncmapLoadThenDelete, syncmapByValue, syncmapUnhashableKey, waitgroupByValue, syncmapLoadModifyStore, syncpoolPutNonPointer, backgroundContextInScope, contextInStruct, nilContext, contextValueBuiltinKey, waitgroupAddInGoroutine, timeAfterInLoop, timeTickLeak];
 
 export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((r) => [r.id, r]));

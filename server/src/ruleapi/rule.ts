@@ -68,6 +68,8 @@ export interface Rule {
    * not parsed at all. Omit to run on every file.
    */
   tokens?: readonly string[];
+  /** Like `tokens`, but any file of the package (the directory) may hold them. */
+  packageTokens?: readonly string[];
   visit(node: Node, context: RuleContext): void;
 }
 

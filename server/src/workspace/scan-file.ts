@@ -44,7 +44,7 @@ const MAX_FIX_ROUNDS = 5;
 
 export class FileScanner {
   private readonly rules: ActiveRule[];
-  private readonly mayMatch: (text: string) => boolean;
+  private readonly mayMatch: (text: string, path: string) => boolean;
   private readonly cache?: FindingsCache;
 
   constructor(
@@ -69,7 +69,7 @@ export class FileScanner {
       return { path, findings: [], error: (error as Error).message };
     }
     if (this.options.defaultExcludes !== false && isGenerated(text)) return { path, findings: [], skipped: 'generated' };
-    if (!this.mayMatch(text)) return { path, findings: [] };
+    if (!this.mayMatch(text, path)) return { path, findings: [] };
     const goVersion = this.cache ? String(formatGoVersionOrUnknown(this.analyzer.goVersionFor(path))) : '';
     const cached = this.cache?.get(path, text, goVersion);
     if (cached) return { path, findings: cached, text: cached.length ? text : undefined };

@@ -1,0 +1,701 @@
+// Facts about sync.Map (and the other sync types that must not be copied)
+// without a type checker: which expressions are known to be a sync.Map, from
+// declared types (parameters, variables, struct fields and package variables
+// of this file and of the package's other files), from struct types that
+// embed one, and from `new(sync.Map)` / `&sync.Map{}`; plus the small
+// syntactic facts the sync rules share (method calls on such maps, "same
+// key" comparison, reassignment between two points).
+import type { Node } from 'web-tree-sitter';
+import type { GoFile } from './file';
+import { readImports, type Imports } from './imports';
+import type { FileFactKind } from './package';
+import type { Declaration } from './scope';
+import { isTerminating } from './loops';
+import { enclosingFunction, isFunction, namedChildren, statementsOf, unparen, walk } from './syntax';
+
+const SYNC_PATH = 'sync';
+
+/** `sync.<name>` (any alias of "sync", or a dot import), given the imports of the type's file. */
+export function isSyncNamedType(type: Node | null, imports: Imports, name: string): boolean {
+  if (!type) return false;
+  if (type.type === 'qualified_type') {
+    const pkg = type.childForFieldName('package')?.text;
+    return type.childForFieldName('name')?.text === name && !!pkg && imports.byName.get(pkg) === SYNC_PATH;
+  }
+  return type.type === 'type_identifier' && type.text === name && imports.dotImported.has(SYNC_PATH);
+}
+
+/** `sync.Map` or `*sync.Map`. */
+export function isSyncMapType(type: Node | null, imports: Imports): boolean {
+  if (!type) return false;
+  if (type.type === 'pointer_type') return isSyncNamedType(type.namedChild(0), imports, 'Map');
+  return isSyncNamedType(type, imports, 'Map');
+}
+
+type FieldKind = 'Map' | 'Pool' | 'other';
+
+/** The sync types whose values the engine tracks through declarations. */
+export type TrackedSyncType = 'Map' | 'Pool';
+
+/** Per file: what the package declares that holds or is a sync.Map. */
+export interface SyncFacts {
+  packageName: string;
+  /** Struct field names: 'Map'/'Pool' when declared `sync.Map`/`*sync.Map` (or Pool) or of an embedding type, 'other' otherwise. */
+  fields: Map<string, Set<FieldKind>>;
+  /** Package-level variables, same meaning. */
+  variables: Map<string, Set<FieldKind>>;
+  /** Struct types that embed `sync.Map` or `*sync.Map` (so `t.Load` is the map's Load). */
+  embedding: Set<string>;
+  /** Struct types that embed `sync.Pool` or `*sync.Pool`. */
+  embeddingPool: Set<string>;
+  /** Every struct type declared at package level. */
+  structs: Set<string>;
+  /**
+   * Struct types that hold a value of `sync.<Type>` by value (directly, by
+   * embedding, or through an array) mapped to the sync type names held, and
+   * the names of package struct types they hold by value (resolved later).
+   */
+  holders: Map<string, { sync: Set<string>; types: Set<string> }>;
+  /** Field types by field name as written (for fields whose type is a package type name). */
+  fieldTypeNames: Map<string, Set<string>>;
+}
+
+function add<T>(map: Map<string, Set<T>>, name: string, value: T): void {
+  let set = map.get(name);
+  if (!set) map.set(name, (set = new Set()));
+  set.add(value);
+}
+
+/** The type name of `T` or `*T` (a package type), or null. */
+function localTypeName(type: Node | null): string | null {
+  if (!type) return null;
+  if (type.type === 'pointer_type') return localTypeName(type.namedChild(0));
+  if (type.type === 'type_identifier') return type.text;
+  if (type.type === 'generic_type') return localTypeName(type.childForFieldName('type'));
+  return null;
+}
+
+export const SYNC_FACTS: FileFactKind<SyncFacts> = {
+  key: 'sync-map-facts',
+  compute(root) {
+    const imports = readImports(root);
+    const facts: SyncFacts = {
+      packageName: root.namedChildren.find((c) => c?.type === 'package_clause')?.namedChild(0)?.text ?? '',
+      fields: new Map(),
+      variables: new Map(),
+      embedding: new Set(),
+      embeddingPool: new Set(),
+      structs: new Set(),
+      holders: new Map(),
+      fieldTypeNames: new Map(),
+    };
+    // Struct types first: embedding types make their fields and variables maps too.
+    const structs: { name: string; struct: Node }[] = [];
+    for (const decl of namedChildren(root)) {
+      if (decl.type !== 'type_declaration') continue;
+      for (const spec of namedChildren(decl)) {
+        const name = spec.childForFieldName('name')?.text;
+        const type = spec.childForFieldName('type');
+        if (name && type?.type === 'struct_type' && spec.type === 'type_spec') structs.push({ name, struct: type });
+      }
+    }
+    for (const { name } of structs) facts.structs.add(name);
+    for (const { name, struct } of structs) {
+      const held = { sync: new Set<string>(), types: new Set<string>() };
+      for (const field of structFields(struct)) {
+        const type = field.childForFieldName('type');
+        const names = field.childrenForFieldName('name').filter((x): x is Node => !!x);
+        if (names.length === 0 && isSyncMapType(type, imports)) facts.embedding.add(name);
+        if (names.length === 0 && isSyncPointerOrValue(type, imports, 'Pool')) facts.embeddingPool.add(name);
+        // An embedded `*T` keeps its `*` as a token of the field declaration, not in the type.
+        const embeddedPointer = names.length === 0 && field.children.some((c) => c?.type === '*');
+        let valueType = embeddedPointer ? null : type;
+        while (valueType?.type === 'array_type') valueType = valueType.childForFieldName('element');
+        if (valueType?.type === 'qualified_type' || valueType?.type === 'type_identifier') {
+          for (const t of ['Map', 'WaitGroup', 'Mutex', 'RWMutex', 'Once', 'Cond', 'Pool']) if (isSyncNamedType(valueType, imports, t)) held.sync.add(t);
+          if (valueType.type === 'type_identifier') held.types.add(valueType.text);
+        }
+        if (held.sync.size || held.types.size) facts.holders.set(name, held);
+      }
+    }
+    const kindOf = (type: Node | null, value: Node | null): FieldKind => {
+      for (const t of ['Map', 'Pool'] as const) if (isSyncPointerOrValue(type, imports, t) || (value && isNewSync(value, imports, t))) return t;
+      const named = localTypeName(type);
+      return named && facts.embedding.has(named) ? 'Map' : named && facts.embeddingPool.has(named) ? 'Pool' : 'other';
+    };
+    // Package-level declarations only: struct fields of package types, package variables.
+    const visitTop = (n: Node): boolean => {
+      if (n.type === 'function_declaration' || n.type === 'method_declaration') return false;
+      if (n.type === 'field_declaration') {
+        const type = n.childForFieldName('type');
+        const names = n.childrenForFieldName('name').filter((x): x is Node => !!x);
+        for (const name of names) {
+          add(facts.fields, name.text, kindOf(type, null));
+          const typeName = localTypeName(type);
+          if (typeName) add(facts.fieldTypeNames, name.text, typeName);
+        }
+        // An embedded field is named by its type.
+        if (names.length === 0 && type) {
+          const embedded = type.type === 'pointer_type' ? type.namedChild(0) : type;
+          const fieldName = embedded?.type === 'qualified_type' ? embedded.childForFieldName('name')?.text : embedded?.type === 'type_identifier' ? embedded.text : undefined;
+          if (fieldName) add(facts.fields, fieldName, kindOf(type, null));
+        }
+        return true;
+      }
+      if (n.type === 'var_declaration' && n.parent?.type === 'source_file') {
+        walk(n, (spec) => {
+          if (spec.type !== 'var_spec') return true;
+          const type = spec.childForFieldName('type');
+          const values = spec.childForFieldName('value');
+          spec.childrenForFieldName('name').forEach((name, i) => {
+            if (name) add(facts.variables, name.text, kindOf(type, values ? namedChildren(values)[i] ?? null : null));
+          });
+          return false;
+        });
+        return false;
+      }
+      return true;
+    };
+    for (const child of namedChildren(root)) if (child.type === 'type_declaration' || child.type === 'var_declaration') walk(child, visitTop);
+    return facts;
+  },
+};
+
+function structFields(struct: Node): Node[] {
+  const list = namedChildren(struct).find((c) => c.type === 'field_declaration_list');
+  return list ? namedChildren(list).filter((c) => c.type === 'field_declaration') : [];
+}
+
+/** `new(sync.T)`, `&sync.T{...}` or `sync.T{...}`. */
+function isNewSync(value: Node, imports: Imports, syncType: string): boolean {
+  let v = unparen(value);
+  if (isAddressOf(v)) v = unparen(v.childForFieldName('operand')!);
+  if (v.type === 'composite_literal') return isSyncNamedType(v.childForFieldName('type'), imports, syncType);
+  if (v.type === 'call_expression' && v.childForFieldName('function')?.text === 'new') {
+    const args = v.childForFieldName('arguments');
+    const arg = args ? namedChildren(args)[0] : undefined;
+    // tree-sitter-go parses `new(sync.Map)`'s argument as a type or as an expression.
+    if (arg?.type === 'selector_expression' || arg?.type === 'qualified_type' || arg?.type === 'type_identifier' || arg?.type === 'identifier') {
+      return arg.type === 'selector_expression' ? isSyncSelector(arg, imports, syncType) : isSyncNamedType(arg.type === 'identifier' ? null : arg, imports, syncType);
+    }
+  }
+  return false;
+}
+
+function isSyncSelector(sel: Node, imports: Imports, syncType: string): boolean {
+  const operand = sel.childForFieldName('operand');
+  return operand?.type === 'identifier' && imports.byName.get(operand.text) === SYNC_PATH && sel.childForFieldName('field')?.text === syncType;
+}
+
+/** `sync.T` or `*sync.T`. */
+function isSyncPointerOrValue(type: Node | null, imports: Imports, syncType: string): boolean {
+  if (!type) return false;
+  return isSyncNamedType(type.type === 'pointer_type' ? type.namedChild(0) : type, imports, syncType);
+}
+
+/** Facts of this package's files (siblings of another package, such as `x_test`, are left out). */
+function packageSyncFacts(file: GoFile): SyncFacts[] {
+  let cached = factsByFile.get(file);
+  if (!cached) {
+    const facts = file.packageFacts(SYNC_FACTS);
+    factsByFile.set(file, (cached = facts.filter((f, i) => i === 0 || f.packageName === facts[0].packageName)));
+  }
+  return cached;
+}
+
+/** Per version of a file: reading the siblings once (PackageIndex re-reads their text on every call). */
+const factsByFile = new WeakMap<GoFile, SyncFacts[]>();
+
+/** The type (or, failing that, the initial value) a local or file-level declaration gives its name. */
+export function declaredTypeOrValue(declaration: Declaration): { type: Node | null; value: Node | null } {
+  const id = declaration.node;
+  const parent = id.parent;
+  if (!parent) return { type: null, value: null };
+  if (parent.type === 'parameter_declaration' || parent.type === 'variadic_parameter_declaration') {
+    return { type: parent.type === 'parameter_declaration' ? parent.childForFieldName('type') : null, value: null };
+  }
+  if (parent.type === 'var_spec') {
+    const names = parent.childrenForFieldName('name');
+    const index = names.findIndex((n) => n?.id === id.id);
+    const values = parent.childForFieldName('value');
+    return { type: parent.childForFieldName('type'), value: values ? namedChildren(values)[index] ?? null : null };
+  }
+  if (parent.type === 'expression_list' && parent.parent?.type === 'short_var_declaration') {
+    const statement = parent.parent;
+    const left = namedChildren(parent);
+    const right = statement.childForFieldName('right');
+    const values = right ? namedChildren(right) : [];
+    if (values.length !== left.length) return { type: null, value: null };
+    return { type: null, value: values[left.findIndex((n) => n.id === id.id)] ?? null };
+  }
+  return { type: null, value: null };
+}
+
+/** True when every declaration of the name has kind `wanted` (and there is at least one). */
+function kindsAgree(kinds: Set<FieldKind>[], wanted: TrackedSyncType): boolean {
+  let found = false;
+  for (const set of kinds) {
+    for (const k of set) if (k !== wanted) return false;
+    if (set.has(wanted)) found = true;
+  }
+  return found;
+}
+
+/**
+ * True when `expression` is known to be a sync.Map (or a pointer to one, or a
+ * value of a struct type of the package that embeds one): a name declared
+ * with that type or initialised with `new(sync.Map)`/`&sync.Map{}`, or a
+ * field `x.f` where every struct field named `f` in the package is one.
+ */
+export function isSyncMap(file: GoFile, expression: Node): boolean {
+  return isSyncValue(file, expression, 'Map');
+}
+
+/** The same as isSyncMap, for `sync.Map` or `sync.Pool`. */
+export function isSyncValue(file: GoFile, expression: Node, syncType: TrackedSyncType): boolean {
+  const e = unparen(expression);
+  if (e.type === 'identifier') {
+    const declaration = file.resolution.resolve(e);
+    if (declaration) {
+      if (declaration.kind === 'import') return false;
+      const { type, value } = declaredTypeOrValue(declaration);
+      if (isSyncPointerOrValue(type, file.imports, syncType) || (value && isNewSync(value, file.imports, syncType))) return true;
+      const named = localTypeName(type);
+      return !!named && packageSyncFacts(file).some((f) => (syncType === 'Map' ? f.embedding : f.embeddingPool).has(named));
+    }
+    const kinds = packageSyncFacts(file)
+      .map((f) => f.variables.get(e.text))
+      .filter((s): s is Set<FieldKind> => !!s);
+    return kindsAgree(kinds, syncType);
+  }
+  if (e.type === 'selector_expression') {
+    const operand = e.childForFieldName('operand');
+    if (!operand || (operand.type === 'identifier' && file.resolution.resolve(operand)?.kind === 'import')) return false;
+    if (operand.type === 'identifier' && !file.resolution.resolve(operand) && file.imports.byName.has(operand.text)) return false;
+    const field = e.childForFieldName('field')?.text ?? '';
+    const kinds = packageSyncFacts(file)
+      .map((f) => f.fields.get(field))
+      .filter((s): s is Set<FieldKind> => !!s);
+    return kindsAgree(kinds, syncType);
+  }
+  return false;
+}
+
+export const SYNC_MAP_METHODS = new Set(['Load', 'Store', 'LoadOrStore', 'LoadAndDelete', 'Delete', 'Swap', 'CompareAndSwap', 'CompareAndDelete', 'Range']);
+
+export interface SyncMapCall {
+  call: Node;
+  /** The map expression (the operand of the selector). */
+  map: Node;
+  method: string;
+  args: Node[];
+}
+
+/** `m.Method(args)` with `m` a known sync.Map and Method one of sync.Map's methods. */
+export function syncMapCall(file: GoFile, node: Node): SyncMapCall | null {
+  if (node.type !== 'call_expression') return null;
+  const fn = node.childForFieldName('function');
+  if (fn?.type !== 'selector_expression') return null;
+  const method = fn.childForFieldName('field')?.text ?? '';
+  if (!SYNC_MAP_METHODS.has(method)) return null;
+  const map = fn.childForFieldName('operand');
+  if (!map || !isSyncMap(file, map)) return null;
+  const argList = node.childForFieldName('arguments');
+  return { call: node, map, method, args: argList ? namedChildren(argList) : [] };
+}
+
+/** Source text without white space (and without redundant parentheses), for "same expression" comparisons. */
+export function compactText(node: Node): string {
+  return unparen(node).text.replace(/\s+/g, '');
+}
+
+/** A key simple enough to compare syntactically: a name, a selector chain of names, or a literal. */
+export function isSimpleKey(node: Node): boolean {
+  const n = unparen(node);
+  switch (n.type) {
+    case 'identifier':
+    case 'interpreted_string_literal':
+    case 'raw_string_literal':
+    case 'int_literal':
+    case 'float_literal':
+    case 'rune_literal':
+    case 'true':
+    case 'false':
+      return true;
+    case 'selector_expression': {
+      const operand = n.childForFieldName('operand');
+      return !!operand && isSimpleKey(operand) && (operand.type === 'identifier' || operand.type === 'selector_expression');
+    }
+    default:
+      return false;
+  }
+}
+
+/** The names a simple expression reads (identifiers at its root and in selector operands). */
+function rootIdentifier(node: Node): Node | null {
+  let n = unparen(node);
+  while (n.type === 'selector_expression') n = unparen(n.childForFieldName('operand')!);
+  return n.type === 'identifier' ? n : null;
+}
+
+/**
+ * True when `a` and `b` are the same simple expression (same text without
+ * white space; names bound to the same declaration) and nothing in
+ * `[from, to)` assigns to it or to the name at its root.
+ */
+export function sameSimpleExpression(file: GoFile, a: Node, b: Node, within: Node, from: number, to: number): boolean {
+  if (!isSimpleKey(a) || !isSimpleKey(b) || compactText(a) !== compactText(b)) return false;
+  const ra = rootIdentifier(a);
+  const rb = rootIdentifier(b);
+  if (ra && rb && file.resolution.resolve(ra) !== file.resolution.resolve(rb)) return false;
+  return !(ra && isAssignedBetween(ra, within, from, to, compactText(a)));
+}
+
+/** True when `name` (or the expression `text` rooted at it) is assigned, declared anew, or has its address taken in [from, to) inside `within`. */
+function isAssignedBetween(name: Node, within: Node, from: number, to: number, text: string): boolean {
+  let found = false;
+  walk(within, (n) => {
+    if (found || n.endIndex <= from || n.startIndex >= to) return !found && !(n.endIndex <= from || n.startIndex >= to);
+    if (n.type === 'assignment_statement' || n.type === 'short_var_declaration' || n.type === 'range_clause') {
+      const left = n.childForFieldName('left');
+      for (const target of left ? namedChildren(left) : []) {
+        const t = compactText(target);
+        if (t === name.text || t === text || text.startsWith(`${t}.`)) found = true;
+      }
+    }
+    if (n.type === 'inc_statement' || n.type === 'dec_statement') {
+      const t = n.namedChild(0);
+      if (t && compactText(t) === text) found = true;
+    }
+    if (isAddressOf(n)) {
+      const operand = n.childForFieldName('operand');
+      const root = operand ? rootIdentifier(operand) : null;
+      if (root?.text === name.text) found = true;
+    }
+    return !found;
+  });
+  return found;
+}
+
+/** True when a call to a method named Lock or RLock appears in `fn` before `before` (outside nested function literals). */
+export function locksBefore(fn: Node, before: number): boolean {
+  let found = false;
+  const body = fn.childForFieldName('body');
+  if (!body) return false;
+  walk(body, (n) => {
+    if (found) return false;
+    if (n.startIndex >= before) return false;
+    if (n.type === 'call_expression') {
+      const f = n.childForFieldName('function');
+      const name = f?.type === 'selector_expression' ? f.childForFieldName('field')?.text : undefined;
+      if (name === 'Lock' || name === 'RLock') found = true;
+    }
+    return true;
+  });
+  return found;
+}
+
+/** Calls directly in `node` (not in nested function literals), in source order. */
+export function callsIn(node: Node): Node[] {
+  const calls: Node[] = [];
+  walk(node, (n) => {
+    if (n !== node && isFunction(n)) return false;
+    if (n.type === 'call_expression') calls.push(n);
+    return true;
+  });
+  return calls;
+}
+
+/**
+ * A two-result read `v, ok := m.Load(k)` (or `=`, or `var v, ok = ...`)
+ * of a sync.Map: the call, and the identifiers on the left (null for `_`).
+ */
+export interface SyncMapRead extends SyncMapCall {
+  statement: Node;
+  value: Node | null;
+  ok: Node | null;
+}
+
+export function syncMapRead(file: GoFile, call: Node): SyncMapRead | null {
+  const info = syncMapCall(file, call);
+  if (!info) return null;
+  const list = call.parent;
+  if (list?.type !== 'expression_list' || namedChildren(list).length !== 1) return null;
+  const statement = list.parent;
+  if (!statement) return null;
+  let left: Node[];
+  if ((statement.type === 'short_var_declaration' || statement.type === 'assignment_statement') && statement.childForFieldName('right')?.id === list.id) {
+    if (statement.type === 'assignment_statement' && statement.childForFieldName('operator')?.text !== '=') return null;
+    left = namedChildren(statement.childForFieldName('left')!);
+  } else if (statement.type === 'var_spec') {
+    left = statement.childrenForFieldName('name').filter((x): x is Node => !!x);
+  } else return null;
+  if (left.length !== 2 || left.some((l) => l.type !== 'identifier')) return null;
+  const named = (n: Node) => (n.text === '_' ? null : n);
+  return { ...info, statement: statement.type === 'var_spec' ? statement.parent?.type === 'var_declaration' ? statement.parent : statement : statement, value: named(left[0]), ok: named(left[1]) };
+}
+
+/** `&x`. */
+export function isAddressOf(node: Node): boolean {
+  return node.type === 'unary_expression' && node.child(0)?.text === '&' && !!node.childForFieldName('operand');
+}
+
+/** True when control never continues after `statement`: return, goto, break, continue, panic and other calls that never return. */
+export function leavesBlock(file: GoFile, statement: Node): boolean {
+  if (statement.type === 'break_statement' || statement.type === 'continue_statement') return true;
+  if (statement.type === 'block') {
+    const statements = statementsOf(statement);
+    return statements.length > 0 && leavesBlock(file, statements[statements.length - 1]);
+  }
+  if (statement.type === 'if_statement') {
+    const consequence = statement.childForFieldName('consequence');
+    const alternative = statement.childForFieldName('alternative');
+    return !!consequence && !!alternative && leavesBlock(file, consequence) && leavesBlock(file, alternative);
+  }
+  return isTerminating(file, statement);
+}
+
+/**
+ * Where a `v, ok := m.Load(k)` read leads: the if statement that tests `ok`
+ * or `!ok` (the read's own if, or the first if after it in the same block),
+ * and the code that runs only when the key was found and only when it was
+ * missing: a branch of that if, and the statements after it when the other
+ * branch always leaves the block.
+ */
+export interface OkBranches {
+  ifStatement: Node;
+  /** True when the read is the if statement's initializer. */
+  inInitializer: boolean;
+  found: Node[];
+  missing: Node[];
+}
+
+export function okBranches(file: GoFile, read: SyncMapRead): OkBranches | null {
+  if (!read.ok) return null;
+  const okDeclaration = file.resolution.resolve(read.ok);
+  if (!okDeclaration) return null;
+  let ifStatement: Node | null = null;
+  let inInitializer = false;
+  const statement = read.statement;
+  if (statement.parent?.type === 'if_statement' && statement.parent.childForFieldName('initializer')?.id === statement.id) {
+    ifStatement = statement.parent;
+    inInitializer = true;
+  } else if (statement.parent?.type === 'statement_list') {
+    for (let next = statement.nextNamedSibling; next; next = next.nextNamedSibling) {
+      if (next.type === 'comment') continue;
+      if (next.type === 'if_statement') ifStatement = next;
+      break;
+    }
+  }
+  if (!ifStatement || (!inInitializer && ifStatement.childForFieldName('initializer'))) return null;
+  const condition = ifStatement.childForFieldName('condition');
+  if (!condition) return null;
+  const c = unparen(condition);
+  let positive: boolean;
+  let tested: Node | null;
+  if (c.type === 'identifier') {
+    positive = true;
+    tested = c;
+  } else if (c.type === 'unary_expression' && c.child(0)?.text === '!') {
+    positive = false;
+    tested = unparen(c.childForFieldName('operand')!);
+  } else return null;
+  if (tested.type !== 'identifier' || file.resolution.resolve(tested) !== okDeclaration) return null;
+  const consequence = ifStatement.childForFieldName('consequence');
+  const alternative = ifStatement.childForFieldName('alternative');
+  const whenTrue: Node[] = consequence ? [consequence] : [];
+  const whenFalse: Node[] = alternative ? [alternative] : [];
+  if (consequence && leavesBlock(file, consequence) && ifStatement.parent?.type === 'statement_list') {
+    for (let next = ifStatement.nextNamedSibling; next; next = next.nextNamedSibling) if (next.type !== 'comment') whenFalse.push(next);
+  }
+  return positive ? { ifStatement, inInitializer, found: whenTrue, missing: whenFalse } : { ifStatement, inInitializer, found: whenFalse, missing: whenTrue };
+}
+
+/** The sync.Map calls of `method` in `regions` (not inside nested function literals). */
+export function syncMapCallsIn(file: GoFile, regions: Node[], method: string): SyncMapCall[] {
+  const out: SyncMapCall[] = [];
+  for (const region of regions) {
+    for (const call of callsIn(region)) {
+      const info = syncMapCall(file, call);
+      if (info?.method === method) out.push(info);
+    }
+  }
+  return out;
+}
+
+/**
+ * The Go zero value of a type expression when it can be written without
+ * knowing more than the syntax: nil for pointers, slices, maps, channels,
+ * functions, interfaces and `error`; "" / 0 / false for the predeclared
+ * basic types. Null otherwise (named structs, type parameters...).
+ */
+export function zeroValue(type: Node): string | null {
+  switch (type.type) {
+    case 'pointer_type':
+    case 'slice_type':
+    case 'map_type':
+    case 'channel_type':
+    case 'function_type':
+    case 'interface_type':
+      return 'nil';
+    case 'type_identifier':
+      if (type.text === 'error' || type.text === 'any') return 'nil';
+      if (type.text === 'string') return '""';
+      if (type.text === 'bool') return 'false';
+      if (/^(u?int(8|16|32|64)?|uintptr|float(32|64)|complex(64|128)|byte|rune)$/.test(type.text)) return '0';
+      return null;
+    default:
+      return null;
+  }
+}
+
+/**
+ * The statement that leaves `at`'s function (or the current iteration of a
+ * loop) without a value: `continue` inside a loop of the function, otherwise
+ * `return` with the zero value of each result (a bare `return` for named
+ * results). Null when a zero value cannot be written.
+ */
+export function quietExit(at: Node): string | null {
+  const fn = enclosingFunction(at);
+  if (!fn) return null;
+  for (let n = at, p = at.parent; p && p.id !== fn.id; n = p, p = p.parent) {
+    if (p.type === 'for_statement' && p.childForFieldName('body')?.id === n.id) return 'continue';
+  }
+  const result = fn.childForFieldName('result');
+  if (!result) return 'return';
+  if (result.type !== 'parameter_list') {
+    const zero = zeroValue(result);
+    return zero ? `return ${zero}` : null;
+  }
+  const params = namedChildren(result).filter((c) => c.type === 'parameter_declaration');
+  if (params.some((p) => p.childForFieldName('name'))) return 'return';
+  const zeros = params.map((p) => zeroValue(p.childForFieldName('type')!));
+  return zeros.every((z) => z !== null) ? `return ${zeros.join(', ')}` : null;
+}
+
+/**
+ * When a value of type `type` holds a `sync.<syncType>` by value (it is one,
+ * an array of one, or a struct type of the package with such a field, an
+ * embedded one, or a field of such a struct type), a short description of
+ * the path (`sync.Map`, `Cache`, `Cache.inner`); null for pointers, slices,
+ * maps and everything else.
+ */
+export function holdsByValue(file: GoFile, type: Node | null, syncType: string): string | null {
+  let t = type;
+  while (t?.type === 'array_type') t = t.childForFieldName('element');
+  if (!t) return null;
+  if (t.type === 'parenthesized_type' && t.namedChild(0)) return holdsByValue(file, t.namedChild(0), syncType);
+  if (isSyncNamedType(t, file.imports, syncType)) return `sync.${syncType}`;
+  if (t.type !== 'type_identifier' || PREDECLARED.has(t.text)) return null;
+  // A type declared inside a function is not a package type: leave it alone.
+  if (file.resolution.lookupAt(t, t.text)?.kind === 'local') return null;
+  let memo = holderMemo.get(file);
+  if (!memo) holderMemo.set(file, (memo = new Map()));
+  const key = `${syncType} ${t.text}`;
+  if (memo.has(key)) return memo.get(key)!;
+  const holders = new Map<string, { sync: Set<string>; types: Set<string> }>();
+  for (const facts of packageSyncFacts(file)) for (const [name, held] of facts.holders) if (!holders.has(name)) holders.set(name, held);
+  const seen = new Set<string>();
+  const visit = (name: string): boolean => {
+    if (seen.has(name)) return false;
+    seen.add(name);
+    const held = holders.get(name);
+    if (!held) return false;
+    if (held.sync.has(syncType)) return true;
+    for (const inner of held.types) if (visit(inner)) return true;
+    return false;
+  };
+  const answer = visit(t.text) ? t.text : null;
+  memo.set(key, answer);
+  return answer;
+}
+
+const PREDECLARED = new Set(['bool', 'byte', 'rune', 'string', 'error', 'any', 'int', 'int8', 'int16', 'int32', 'int64', 'uint', 'uint8', 'uint16', 'uint32', 'uint64', 'uintptr', 'float32', 'float64', 'complex64', 'complex128']);
+
+/** Per version of a file: holdsByValue's answers by sync type and type name. */
+const holderMemo = new WeakMap<GoFile, Map<string, string | null>>();
+
+/** The declared type of a local or file-level name (parameter, receiver, `var x T`), or null. */
+export function declaredType(file: GoFile, identifier: Node): Node | null {
+  const declaration = file.resolution.resolve(identifier);
+  return declaration && declaration.kind !== 'import' ? declaredTypeOrValue(declaration).type : null;
+}
+
+/** The methods of sync.Map whose first argument is a key. */
+export const SYNC_MAP_KEYED = new Set(['Load', 'Store', 'LoadOrStore', 'LoadAndDelete', 'Delete', 'Swap', 'CompareAndSwap', 'CompareAndDelete']);
+
+export type UnhashableKind = 'slice' | 'map' | 'function';
+
+function unhashableType(type: Node | null): UnhashableKind | null {
+  if (!type) return null;
+  if (type.type === 'slice_type') return 'slice';
+  if (type.type === 'map_type') return 'map';
+  if (type.type === 'function_type') return 'function';
+  return null;
+}
+
+/** True when `identifier` is the predeclared function of that name (not shadowed). */
+function isBuiltin(file: GoFile, identifier: Node | null, name: string): boolean {
+  return identifier?.type === 'identifier' && identifier.text === name && !file.resolution.resolve(identifier);
+}
+
+/**
+ * The kind of a value that cannot be a map key, known from syntax alone: a
+ * slice, map or function literal, `make([]T, ...)`/`make(map...)`, `append`,
+ * a conversion to a slice type, or a name declared in the function with such
+ * a type or value.
+ */
+export function unhashableValue(file: GoFile, expression: Node, depth = 0): UnhashableKind | null {
+  const e = unparen(expression);
+  switch (e.type) {
+    case 'composite_literal':
+      return unhashableType(e.childForFieldName('type'));
+    case 'func_literal':
+      return 'function';
+    case 'type_conversion_expression':
+      return unhashableType(e.childForFieldName('type'));
+    case 'call_expression': {
+      const fn = e.childForFieldName('function');
+      const args = e.childForFieldName('arguments');
+      if (isBuiltin(file, fn, 'make')) return unhashableType(args ? namedChildren(args)[0] ?? null : null);
+      if (isBuiltin(file, fn, 'append')) return 'slice';
+      return null;
+    }
+    case 'identifier': {
+      const declaration = file.resolution.resolve(e);
+      if (!declaration || declaration.kind !== 'local' || depth > 0) return null;
+      const { type, value } = declaredTypeOrValue(declaration);
+      if (type) return unhashableType(type);
+      return value ? unhashableValue(file, value, depth + 1) : null;
+    }
+    default:
+      return null;
+  }
+}
+
+/** True when `name` is a struct type declared at package level in this package. */
+export function isPackageStruct(file: GoFile, at: Node, name: string): boolean {
+  if (file.resolution.lookupAt(at, name)?.kind === 'local') return false;
+  return packageSyncFacts(file).some((f) => f.structs.has(name));
+}
+
+const SYNC_MAP_WRITES = new Set(['Store', 'LoadOrStore', 'LoadAndDelete', 'Delete', 'Swap', 'CompareAndSwap', 'CompareAndDelete']);
+
+/**
+ * True when `fn` calls a writing method (Store, LoadOrStore, Delete, Swap,
+ * CompareAndSwap...) on the map `map` with the key `key` (same text) in
+ * [from, to): a decision taken there, not by the earlier Load.
+ */
+export function writesBetween(file: GoFile, fn: Node, map: Node, key: Node, from: number, to: number): boolean {
+  const body = fn.childForFieldName('body');
+  if (!body) return false;
+  const mapText = compactText(map);
+  const keyText = compactText(key);
+  return callsIn(body).some((c) => {
+    if (c.startIndex < from || c.startIndex >= to) return false;
+    const info = syncMapCall(file, c);
+    return !!info && SYNC_MAP_WRITES.has(info.method) && compactText(info.map) === mapText && !!info.args[0] && compactText(info.args[0]) === keyText;
+  });
+}
+
+export { enclosingFunction };

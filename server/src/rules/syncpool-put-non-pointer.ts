@@ -1,0 +1,80 @@
+// syncpool-put-non-pointer: `pool.Put(buf)` with a slice or struct value:
+// converting it to `any` allocates on every Put, which is what the pool was
+// meant to avoid.
+import type { Node } from 'web-tree-sitter';
+import type { GoFile } from '../engine/file';
+import { compactText, declaredTypeOrValue, isPackageStruct, isSyncValue } from '../engine/syncmap';
+import { namedChildren, unparen } from '../engine/syntax';
+import type { Rule } from '../ruleapi/rule';
+
+type ValueKind = 'slice' | 'struct';
+
+export const syncpoolPutNonPointer: Rule = {
+  id: 'syncpool-put-non-pointer',
+  category: 'sync',
+  defaultSeverity: 'information',
+  summary: 'A slice or struct value is put into a sync.Pool: every Put allocates to box it.',
+  nodeTypes: ['call_expression'],
+  tokens: ['Put('],
+  visit(call, context) {
+    const { file } = context;
+    const fn = call.childForFieldName('function');
+    if (fn?.type !== 'selector_expression' || fn.childForFieldName('field')?.text !== 'Put') return;
+    const pool = fn.childForFieldName('operand');
+    const args = call.childForFieldName('arguments');
+    const list = args ? namedChildren(args) : [];
+    if (!pool || list.length !== 1 || !isSyncValue(file, pool, 'Pool')) return;
+    const kind = valueKind(file, list[0], 0);
+    if (!kind) return;
+    const name = compactText(pool);
+    context.report({
+      start: list[0].startIndex,
+      end: list[0].endIndex,
+      message:
+        kind === 'slice'
+          ? `a slice value is put into ${name}: boxing its header into an interface allocates on every Put, which defeats the pool; put a pointer (*[]T) instead`
+          : `a struct value is put into ${name}: it is copied into a new allocation on every Put, and Get hands out copies; put a pointer instead`,
+    });
+  },
+};
+
+function valueKind(file: GoFile, expression: Node, depth: number): ValueKind | null {
+  const e = unparen(expression);
+  switch (e.type) {
+    case 'composite_literal':
+      return typeKind(file, e, e.childForFieldName('type'));
+    case 'type_assertion_expression':
+      return typeKind(file, e, e.childForFieldName('type'));
+    case 'call_expression': {
+      const f = e.childForFieldName('function');
+      const args = e.childForFieldName('arguments');
+      const builtin = f?.type === 'identifier' && !file.resolution.resolve(f) ? f.text : '';
+      if (builtin === 'make' && args && namedChildren(args)[0]?.type === 'slice_type') return 'slice';
+      if (builtin === 'append') return 'slice';
+      return null;
+    }
+    case 'slice_expression': {
+      // Slicing a slice gives a slice (slicing a string gives a string).
+      const operand = e.childForFieldName('operand');
+      return operand && valueKind(file, operand, depth) === 'slice' ? 'slice' : null;
+    }
+    case 'identifier': {
+      if (depth > 1) return null;
+      const declaration = file.resolution.resolve(e);
+      if (!declaration || declaration.kind !== 'local') return null;
+      const { type, value } = declaredTypeOrValue(declaration);
+      if (type) return typeKind(file, e, type);
+      return value ? valueKind(file, value, depth + 1) : null;
+    }
+    default:
+      return null;
+  }
+}
+
+function typeKind(file: GoFile, at: Node, type: Node | null): ValueKind | null {
+  if (!type) return null;
+  if (type.type === 'slice_type') return 'slice';
+  if (type.type === 'struct_type') return 'struct';
+  if (type.type === 'type_identifier' && isPackageStruct(file, at, type.text)) return 'struct';
+  return null;
+}
