@@ -3,7 +3,7 @@
 // and prints a table. Needs Go (`apt-get install golang-go`) and a build.
 // Options: --quick (fewer samples), --skip-vet (skip the slow go vet run).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -62,7 +62,8 @@ const rows = [];
 const row = (what, value, reference, note = '') => rows.push({ what, value, reference, note });
 const fmt = (s) => `${s.toFixed(2)} s`;
 
-const src = join(goroot(), 'src');
+// gofmt does not descend into a symbolic link given as the root (Debian's GOROOT/src is one).
+const src = realpathSync(join(goroot(), 'src'));
 const files = goFiles(src);
 const lines = files.reduce((n, f) => n + readFileSync(f, 'utf8').split('\n').length, 0);
 console.error(`bench: ${src}: ${files.length} files, ${lines} lines (without testdata/ and vendor/), ${cpus().length} cores`);

@@ -12,15 +12,26 @@ export interface SourceReader {
   read(path: string): string | undefined;
 }
 
-export const diskReader: SourceReader = {
-  read(path) {
-    try {
-      return readFileSync(path, 'utf8');
-    } catch {
-      return undefined;
-    }
-  },
-};
+/** Reads files from disk, reading a file again only when its size or modification time changed. */
+export function diskReader(): SourceReader {
+  const cache = new Map<string, { stamp: string; text: string }>();
+  return {
+    read(path) {
+      try {
+        const stat = statSync(path);
+        const stamp = `${stat.size}:${stat.mtimeMs}`;
+        const cached = cache.get(path);
+        if (cached?.stamp === stamp) return cached.text;
+        const text = readFileSync(path, 'utf8');
+        cache.set(path, { stamp, text });
+        return text;
+      } catch {
+        cache.delete(path);
+        return undefined;
+      }
+    },
+  };
+}
 
 interface FileFacts {
   text: string;
@@ -49,20 +60,28 @@ export class PackageIndex {
 
   constructor(
     private readonly parser: GoParser,
-    private readonly reader: SourceReader = diskReader,
+    private readonly reader: SourceReader = diskReader(),
   ) {}
+
+  /** The .go files of each directory seen, until `forget` is told of a change there. */
+  private readonly listings = new Map<string, string[]>();
 
   /** The other .go files of `path`'s directory. */
   siblings(path: string): string[] {
     const dir = dirname(path);
-    let names: string[];
-    try {
-      names = readdirSync(dir);
-    } catch {
-      return [];
+    let files = this.listings.get(dir);
+    if (!files) {
+      try {
+        files = readdirSync(dir)
+          .filter((n) => n.endsWith('.go') && isFile(join(dir, n)))
+          .map((n) => join(dir, n));
+      } catch {
+        files = [];
+      }
+      this.listings.set(dir, files);
     }
-    const self = basename(path);
-    return names.filter((n) => n.endsWith('.go') && n !== self && isFile(join(dir, n))).map((n) => join(dir, n));
+    const self = join(dir, basename(path));
+    return files.filter((f) => f !== self);
   }
 
   /** True when some other file of the package reads a field named `name`. */
@@ -70,8 +89,9 @@ export class PackageIndex {
     return this.siblings(path).some((sibling) => this.factsOf(sibling)?.fieldsRead.has(name));
   }
 
-  /** Drops cached facts of a file (deleted, or changed on disk). */
+  /** Drops cached facts of a file (created, deleted, or changed on disk). */
   forget(path: string): void {
+    this.listings.delete(dirname(path));
     this.facts.delete(path);
     this.derived.delete(path);
   }

@@ -3,7 +3,6 @@
 // code) loses its findings for that file; the others still report.
 import type { Node } from 'web-tree-sitter';
 import type { GoFile } from '../engine/file';
-import { walk } from '../engine/syntax';
 import type { Finding, Report, RuleContext, Severity } from '../ruleapi/rule';
 import type { ActiveRule } from './config';
 import { LineIndex } from './positions';
@@ -36,19 +35,34 @@ export function lintFile(file: GoFile, rules: readonly ActiveRule[]): LintResult
     return context;
   };
 
-  walk(file.root, (node: Node) => {
-    const interested = byType.get(node.type);
-    if (!interested) return true;
-    for (const active of interested) {
-      if (failed.has(active.rule.id)) continue;
-      try {
-        active.rule.visit(node, contextOf(active));
-      } catch (error) {
-        failed.set(active.rule.id, error);
+  // One pass over the tree; a node object is only made for the node types some rule asked for.
+  const cursor = file.root.walk();
+  try {
+    for (let more = true; more; ) {
+      const interested = byType.get(cursor.nodeType);
+      if (interested) {
+        const node: Node = cursor.currentNode;
+        for (const active of interested) {
+          if (failed.has(active.rule.id)) continue;
+          try {
+            active.rule.visit(node, contextOf(active));
+          } catch (error) {
+            failed.set(active.rule.id, error);
+          }
+        }
+      }
+      if (cursor.gotoFirstChild() || cursor.gotoNextSibling()) continue;
+      more = false;
+      while (cursor.gotoParent()) {
+        if (cursor.gotoNextSibling()) {
+          more = true;
+          break;
+        }
       }
     }
-    return true;
-  });
+  } finally {
+    cursor.delete();
+  }
 
   const kept = findings.filter((f) => !failed.has(f.ruleId));
   const suppressions = kept.length > 0 ? new Suppressions(file.root) : undefined;

@@ -12,7 +12,9 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { basename, dirname } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { version } from '../../../package.json';
+import { diskReader } from '../engine/package';
 import { Analyzer } from '../linter/analyzer';
 import type { ActiveRule } from '../linter/config';
 import { preferredEdits } from '../linter/fixes';
@@ -78,12 +80,11 @@ export class Server {
   }
 
   private async initialize(params: InitializeParams): Promise<InitializeResult> {
+    const disk = diskReader();
     this.analyzer = await Analyzer.create({
       reader: {
-        read: (path) => {
-          for (const [uri, document] of this.documents) if (fileUriToPath(uri) === path) return document.text;
-          return undefined;
-        },
+        // An open editor buffer wins over the file on disk.
+        read: (path) => this.documents.get(pathToFileURL(path).href)?.text ?? disk.read(path),
       },
     });
     this.pullConfiguration = !!params.capabilities.workspace?.configuration;
