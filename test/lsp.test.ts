@@ -1,5 +1,9 @@
 // Protocol tests: the built server over stdio, as any editor starts it.
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import type { CodeAction } from 'vscode-languageserver/node';
 import { codes, TestClient } from './support/lsp-client';
@@ -108,6 +112,25 @@ describe('language server over stdio', () => {
     const published = client.diagnostics(uri);
     await client.open(uri, broken);
     assert.deepEqual(codes((await published).diagnostics), ['lost-cancel@5:16-5:34']);
+  });
+
+  test('package facts come from the closed sibling files on disk', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gcl-lsp-pkg-'));
+    const store = 'package p\n\nimport "context"\n\ntype S struct{ stop context.CancelFunc }\n\nfunc (s *S) Start(p context.Context) {\n\t_, s.stop = context.WithCancel(p)\n}\n';
+    writeFileSync(join(dir, 'a.go'), store);
+    writeFileSync(join(dir, 'b.go'), 'package p\n\nfunc (s *S) Close() { s.stop() }\n');
+    const calledElsewhere = pathToFileURL(join(dir, 'a.go')).href;
+    const silent = client.diagnostics(calledElsewhere);
+    await client.open(calledElsewhere, store);
+    assert.deepEqual((await silent).diagnostics, [], 'b.go, closed, calls s.stop');
+
+    const lonely = mkdtempSync(join(tmpdir(), 'gcl-lsp-pkg-'));
+    writeFileSync(join(lonely, 'a.go'), store);
+    writeFileSync(join(lonely, 'b.go'), 'package p\n\nfunc (s *S) Close() {}\n');
+    const neverCalled = pathToFileURL(join(lonely, 'a.go')).href;
+    const reported = client.diagnostics(neverCalled);
+    await client.open(neverCalled, store);
+    assert.deepEqual(codes((await reported).diagnostics), ['lost-cancel@7:13-7:31']);
   });
 
   test('closing a document clears its diagnostics', async () => {
