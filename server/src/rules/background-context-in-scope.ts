@@ -15,7 +15,7 @@ export const backgroundContextInScope: Rule = {
   defaultSeverity: 'information',
   summary: 'context.Background() or context.TODO() is used where the function has a context of its own.',
   nodeTypes: ['call_expression'],
-  tokens: ['Background(', 'TODO('],
+  tokens: ['Background()', 'TODO()'],
   visit(call, context) {
     const { file } = context;
     const kind = emptyContextCall(file, call);

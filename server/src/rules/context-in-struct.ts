@@ -12,7 +12,7 @@ export const contextInStruct: Rule = {
   defaultSeverity: 'hint',
   summary: 'A struct field has type context.Context instead of the context being passed to each call.',
   nodeTypes: ['field_declaration'],
-  tokens: ['Context'],
+  tokens: ['"context"'],
   visit(field, context) {
     const { file } = context;
     const type = field.childForFieldName('type');

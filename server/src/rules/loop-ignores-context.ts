@@ -18,7 +18,7 @@ export const loopIgnoresContext: Rule = {
   defaultSeverity: 'warning',
   summary: 'A function that receives a context runs an endless blocking loop that never checks the context.',
   nodeTypes: ['for_statement'],
-  tokens: ['Context'],
+  tokens: ['"context"'],
   visit(loop, context) {
     const { file } = context;
     const found = check(file, loop);

@@ -13,7 +13,9 @@ export const nilContext: Rule = {
   defaultSeverity: 'warning',
   summary: 'nil is passed where a context.Context is expected.',
   nodeTypes: ['call_expression'],
-  tokens: ['(nil'],
+  // A *Context(nil...) call, or a call of a package function that takes a context (declared in any file of the package).
+  tokens: ['Context(nil'],
+  packageTokens: ['"context"'],
   visit(call, context) {
     const { file } = context;
     const args = call.childForFieldName('arguments');

@@ -17,7 +17,7 @@ export const syncmapUncheckedAssertion: Rule = {
   defaultSeverity: 'warning',
   summary: 'A value read from a sync.Map is type-asserted without checking that the key was found: a missing key gives nil and the assertion panics.',
   nodeTypes: ['type_assertion_expression'],
-  tokens: ['Load', 'Swap('],
+  tokens: ['Load(', 'LoadAndDelete(', 'Swap('],
   visit(assertion, context) {
     const { file } = context;
     // In a test, the panic is a test failure with a stack trace: what an assertion would give.

@@ -9,7 +9,7 @@ export const syncmapUnhashableKey: Rule = {
   defaultSeverity: 'error',
   summary: 'A slice, map or function value is used as a sync.Map key: the call panics at run time.',
   nodeTypes: ['call_expression'],
-  tokens: ['Load', 'Store(', 'Delete(', 'Swap('],
+  tokens: ['Load(', 'LoadOrStore(', 'LoadAndDelete(', 'Store(', 'Delete(', 'Swap('],
   visit(call, context) {
     const { file } = context;
     const info = syncMapCall(file, call);

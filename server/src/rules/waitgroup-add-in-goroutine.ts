@@ -14,7 +14,8 @@ export const waitgroupAddInGoroutine: Rule = {
   defaultSeverity: 'warning',
   summary: 'sync.WaitGroup.Add is called inside the goroutine that calls Done, so Wait may return before the goroutine starts.',
   nodeTypes: ['go_statement'],
-  tokens: ['.Add('],
+  // The WaitGroup may be declared in another file of the package.
+  packageTokens: ['WaitGroup'],
   visit(goStatement, context) {
     const { file } = context;
     const call = goStatement.namedChildren.find((c) => c?.type === 'call_expression');
