@@ -698,4 +698,38 @@ export function writesBetween(file: GoFile, fn: Node, map: Node, key: Node, from
   });
 }
 
-export { enclosingFunction };
+
+/** `v, ok := m.Load(k)` with its found and missing branches: where a check-then-act on one entry starts. */
+export interface CheckedLoad {
+  read: SyncMapRead;
+  branches: OkBranches;
+  /** The function both calls are in. */
+  fn: Node;
+}
+
+/** The checked single-key Load that `call` is, if it is one. */
+export function checkedLoad(file: GoFile, call: Node): CheckedLoad | null {
+  const read = syncMapRead(file, call);
+  if (!read || read.method !== 'Load' || read.args.length !== 1) return null;
+  const branches = okBranches(file, read);
+  const fn = enclosingFunction(call);
+  return branches && fn ? { read, branches, fn } : null;
+}
+
+/**
+ * True when `act` (a later call on a map) works on the same map and key as
+ * `load` with nothing in between that makes the pair safe: no mutex taken
+ * before it (double-checked locking) and no other write of that entry (a
+ * LoadOrStore that already took the decision, say).
+ */
+export function actsOnLoadedEntry(file: GoFile, load: CheckedLoad, act: SyncMapCall): boolean {
+  const { read, fn } = load;
+  const from = read.call.endIndex;
+  const to = act.call.startIndex;
+  return (
+    sameSimpleExpression(file, read.map, act.map, fn, from, to) &&
+    sameSimpleExpression(file, read.args[0], act.args[0], fn, from, to) &&
+    !locksBefore(fn, to) &&
+    !writesBetween(file, fn, read.map, read.args[0], from, to)
+  );
+}

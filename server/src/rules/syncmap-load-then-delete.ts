@@ -3,8 +3,8 @@
 // deletes it, so both take it. LoadAndDelete takes it atomically.
 import type { Node } from 'web-tree-sitter';
 import type { GoFile } from '../engine/file';
-import { compactText, locksBefore, writesBetween, okBranches, sameSimpleExpression, syncMapCall, syncMapRead, type SyncMapRead } from '../engine/syncmap';
-import { enclosingFunction, isFunction, walk } from '../engine/syntax';
+import { actsOnLoadedEntry, checkedLoad, compactText, syncMapCall, type SyncMapRead } from '../engine/syncmap';
+import { isFunction, walk } from '../engine/syntax';
 import type { Fix, Rule } from '../ruleapi/rule';
 
 export const syncmapLoadThenDelete: Rule = {
@@ -16,11 +16,9 @@ export const syncmapLoadThenDelete: Rule = {
   tokens: ['Delete('],
   visit(call, context) {
     const { file } = context;
-    const read = syncMapRead(file, call);
-    if (!read || read.method !== 'Load' || read.args.length !== 1) return;
-    const branches = okBranches(file, read);
-    const fn = enclosingFunction(call);
-    if (!branches || !fn) return;
+    const load = checkedLoad(file, call);
+    if (!load) return;
+    const { read, branches, fn } = load;
     for (const region of branches.found) {
       // The Delete must run whenever the key was found: a statement of the
       // found branch itself (not nested in another if, loop or switch),
@@ -32,9 +30,7 @@ export const syncmapLoadThenDelete: Rule = {
           if (canLeave(file, statement)) break;
           continue;
         }
-        if (!sameSimpleExpression(file, read.map, deletion.map, fn, call.endIndex, deletion.call.startIndex)) continue;
-        if (!sameSimpleExpression(file, read.args[0], deletion.args[0], fn, call.endIndex, deletion.call.startIndex)) continue;
-        if (locksBefore(fn, deletion.call.startIndex) || writesBetween(file, fn, read.map, read.args[0], call.endIndex, deletion.call.startIndex)) return;
+        if (!actsOnLoadedEntry(file, load, deletion)) continue;
         const map = compactText(read.map);
         const fixes: Fix[] = [];
         const fix = loadAndDeleteFix(file, read, statement, fn);

@@ -2,8 +2,8 @@
 // `m.Store(k, x)`: two goroutines can both miss and both store, and one of
 // the two values is lost (check-then-act). LoadOrStore does it atomically.
 import type { Node } from 'web-tree-sitter';
-import { compactText, locksBefore, writesBetween, okBranches, sameSimpleExpression, syncMapCallsIn, syncMapRead } from '../engine/syncmap';
-import { enclosingFunction, indentationAt, namedChildren, statementsOf, walk } from '../engine/syntax';
+import { actsOnLoadedEntry, checkedLoad, compactText, syncMapCallsIn, type OkBranches, type SyncMapRead } from '../engine/syncmap';
+import { indentationAt, namedChildren, statementsOf, walk } from '../engine/syntax';
 import type { Fix, Rule } from '../ruleapi/rule';
 
 export const syncmapLoadThenStore: Rule = {
@@ -15,20 +15,12 @@ export const syncmapLoadThenStore: Rule = {
   tokens: ['Store('],
   visit(call, context) {
     const { file } = context;
-    const read = syncMapRead(file, call);
-    if (!read || read.method !== 'Load' || read.args.length !== 1) return;
-    const branches = okBranches(file, read);
-    const fn = enclosingFunction(call);
-    if (!branches || !fn) return;
+    const load = checkedLoad(file, call);
+    if (!load) return;
+    const { read, branches } = load;
     const key = read.args[0];
     for (const store of syncMapCallsIn(file, branches.missing, 'Store')) {
-      if (store.args.length !== 2) continue;
-      if (!sameSimpleExpression(file, read.map, store.map, fn, call.endIndex, store.call.startIndex)) continue;
-      if (!sameSimpleExpression(file, key, store.args[0], fn, call.endIndex, store.call.startIndex)) continue;
-      // A mutex around the second check makes it double-checked locking.
-      if (locksBefore(fn, store.call.startIndex)) continue;
-      // A LoadOrStore (or another write) in between took the decision: this Store replaces its result.
-      if (writesBetween(file, fn, read.map, key, call.endIndex, store.call.startIndex)) continue;
+      if (store.args.length !== 2 || !actsOnLoadedEntry(file, load, store)) continue;
       const map = compactText(read.map);
       const fixes: Fix[] = [];
       const fix = loadOrStoreFix(file.text, read, branches, store.call, map);
@@ -49,7 +41,7 @@ export const syncmapLoadThenStore: Rule = {
  * `m.LoadOrStore(k, v)`. Preferred when `v` has no calls: LoadOrStore
  * evaluates it even when the key is present.
  */
-function loadOrStoreFix(text: string, read: NonNullable<ReturnType<typeof syncMapRead>>, branches: NonNullable<ReturnType<typeof okBranches>>, store: Node, map: string): Fix | null {
+function loadOrStoreFix(text: string, read: SyncMapRead, branches: OkBranches, store: Node, map: string): Fix | null {
   const { ifStatement } = branches;
   if (read.value || ifStatement.childForFieldName('alternative')) return null;
   const consequence = ifStatement.childForFieldName('consequence');
