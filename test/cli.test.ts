@@ -57,6 +57,13 @@ describe('cli', () => {
     ]);
   });
 
+  test('--exclude skips matching paths relative to each directory given, and repeats', () => {
+    const dir = project({ 'a/a.go': LEAK, 'mocks/m.go': LEAK, 'b/x_gen.go': LEAK });
+    const { code, stdout } = run(['--format', 'json', '--exclude', 'mocks', '--exclude=*_gen.go', '.'], dir);
+    assert.equal(code, 1);
+    assert.deepEqual([...new Set((JSON.parse(stdout) as { findings: { path: string }[] }).findings.map((f) => f.path))], ['a/a.go']);
+  });
+
   test('exit 0 and no output on clean code; default excludes skip vendor, testdata and generated files', () => {
     const dir = project({
       'ok.go': 'package p\n',

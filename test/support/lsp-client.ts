@@ -2,6 +2,7 @@
 // over stdio and speaks JSON-RPC to it, recording every published diagnostic.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   createProtocolConnection,
   StreamMessageReader,
@@ -16,6 +17,10 @@ export const SERVER = resolve(__dirname, '../../dist/server.js');
 export class TestClient {
   readonly published: PublishDiagnosticsParams[] = [];
   readonly logs: string[] = [];
+  /** Every capability the server registered dynamically. */
+  readonly registrations: { method: string; registerOptions?: unknown }[] = [];
+  /** Every `$/progress` notification, in order. */
+  readonly progress: { token: string | number; value: { kind: string; percentage?: number; message?: string } }[] = [];
   private readonly waiters: { test: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
 
   private constructor(readonly process: ChildProcess, readonly connection: ProtocolConnection) {
@@ -31,16 +36,29 @@ export class TestClient {
     connection.onNotification('window/logMessage', (params: { message: string }) => {
       this.logs.push(params.message);
     });
+    connection.onNotification('$/progress', (params: TestClient['progress'][number]) => {
+      this.progress.push(params);
+    });
     connection.onRequest('workspace/configuration', () => [null]);
-    connection.onRequest('client/registerCapability', () => null);
+    connection.onRequest('window/workDoneProgress/create', () => null);
+    connection.onRequest('client/registerCapability', (params: { registrations: TestClient['registrations'] }) => {
+      this.registrations.push(...params.registrations);
+      return null;
+    });
   }
 
-  static async start(initializationOptions: unknown = undefined, capabilities: object = {}): Promise<TestClient> {
+  static async start(initializationOptions: unknown = undefined, capabilities: object = {}, workspaceFolders: string[] = []): Promise<TestClient> {
     const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const client = new TestClient(child, connection);
     connection.listen();
-    await connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities, initializationOptions });
+    await connection.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri: null,
+      capabilities,
+      initializationOptions,
+      workspaceFolders: workspaceFolders.map((path) => ({ uri: pathToFileURL(path).href, name: path })),
+    });
     await connection.sendNotification('initialized', {});
     return client;
   }

@@ -10,6 +10,8 @@ export interface CliOptions {
   rules?: string[];
   disable: string[];
   defaultExcludes: boolean;
+  /** Globs of paths not to scan, relative to each directory given. */
+  exclude: string[];
   /** Worker threads; 1 scans in the main thread. */
   jobs?: number;
   cacheDir?: string;
@@ -36,6 +38,9 @@ Options:
   --go-version 1.22         the Go version the code is compiled with (default:
                             the go directive of the nearest go.mod; newest Go
                             when there is none)
+  --exclude GLOB            do not scan paths matching GLOB, relative to each
+                            directory given (repeatable; e.g. '**/mocks/**',
+                            '*_gen.go')
   --no-default-excludes     also scan vendor/, testdata/, .git/, node_modules/
                             and generated files (skipped by default)
   --jobs N                  scan with N worker threads (default: the number
@@ -53,7 +58,7 @@ Exit status: 0 no findings, 1 findings, 2 usage or I/O error.`;
 const FORMATS: readonly OutputFormat[] = ['text', 'json', 'sarif'];
 
 export function parseArgs(argv: readonly string[]): CliOptions {
-  const options: CliOptions = { paths: [], format: 'text', fix: false, disable: [], defaultExcludes: true, noSkip: false, help: false, version: false, listRules: false };
+  const options: CliOptions = { paths: [], format: 'text', fix: false, disable: [], defaultExcludes: true, exclude: [], noSkip: false, help: false, version: false, listRules: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -93,6 +98,9 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         options.jobs = jobs;
         break;
       }
+      case '--exclude':
+        options.exclude.push(value());
+        break;
       case '--cache':
         options.cacheDir = value();
         break;

@@ -26,7 +26,7 @@ async function main(argv: string[]): Promise<number> {
     return write(process.stdout, RULES.map((r) => `${r.id.padEnd(28)} ${r.defaultSeverity.padEnd(12)} ${r.summary}`).join('\n') + '\n', 0);
   }
 
-  const { files, errors } = listGoFiles(options.paths, options.defaultExcludes);
+  const { files, errors } = listGoFiles(options.paths, options.defaultExcludes, options.exclude);
   const scanOptions: ScanOptions = { config, fix: options.fix, defaultExcludes: options.defaultExcludes, cacheDir: options.cacheDir, noSkip: options.noSkip, goVersion: options.goVersion };
   const results = await scanFiles(files, scanOptions, options.jobs ?? defaultJobs());
   const reports: FileReport[] = [];

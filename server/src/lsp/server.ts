@@ -1,14 +1,27 @@
 // The language server: incremental document sync, debounced diagnostics that
-// are never published for a stale version, quick fixes, and "fix all".
+// are never published for a stale version, quick fixes, "fix all", and the
+// workspace scan.
 import {
   CodeAction,
   CodeActionKind,
   DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  ErrorCodes,
+  ExecuteCommandRequest,
+  FileChangeType,
+  ResponseError,
   TextDocumentSyncKind,
+  WorkDoneProgress,
+  type CancellationToken,
   type CodeActionParams,
   type Connection,
+  type ExecuteCommandParams,
   type InitializeParams,
   type InitializeResult,
+  type ProgressToken,
+  type WorkDoneProgressBegin,
+  type WorkDoneProgressEnd,
+  type WorkDoneProgressReport,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { basename, dirname } from 'node:path';
@@ -16,13 +29,15 @@ import { pathToFileURL } from 'node:url';
 import { version } from '../../../package.json';
 import { diskReader } from '../engine/package';
 import { Analyzer } from '../linter/analyzer';
-import type { ActiveRule } from '../linter/config';
+import { activeRules, type ActiveRule, type LintConfig } from '../linter/config';
 import { preferredEdits } from '../linter/fixes';
 import { LineIndex } from '../linter/positions';
 import type { Finding } from '../ruleapi/rule';
 import { FIX_ALL_KIND, fileUriToPath, rangesIntersect, SOURCE, toDiagnostic, toQuickFixes, toRange, toTextEdits } from './convert';
 import { OpenDocument } from './documents';
-import { DEFAULT_SETTINGS, readSettings, rulesFor, type Settings } from './settings';
+import { listGoFiles } from '../workspace/files';
+import { DEFAULT_SETTINGS, readSettings, type Settings } from './settings';
+import { SCAN_COMMAND, WorkspaceScan, type ScanProgress, type ScanSummary } from './workspace-scan';
 
 /** Delay between the last keystroke and the lint, as editors' linters do. */
 export const DEBOUNCE_MS = 150;
@@ -41,7 +56,15 @@ export class Server {
   private readonly lastChange = new Map<string, number>();
   private settings: Settings = DEFAULT_SETTINGS;
   private rules: ActiveRule[] = [];
+  /** The rule configuration the scan workers get: the user's, or the defaults when it is invalid. */
+  private lintConfig: LintConfig = {};
   private pullConfiguration = false;
+  private serverProgress = false;
+  private watchFilesDynamically = false;
+  private folders: string[] = [];
+  private scan!: WorkspaceScan;
+  /** Open files over the size limit, told once each. */
+  private readonly toldTooLarge = new Set<string>();
 
   constructor(private readonly connection: Connection) {
     connection.onInitialize((params) => this.initialize(params));
@@ -60,17 +83,23 @@ export class Server {
     connection.onDidCloseTextDocument(({ textDocument }) => this.close(textDocument.uri));
     connection.onDidChangeConfiguration(({ settings }) => this.configurationChanged(settings));
     connection.onDidChangeWatchedFiles(({ changes }) => {
+      const changedOnDisk: string[] = [];
       for (const change of changes) {
         const path = fileUriToPath(change.uri);
         this.analyzer.packages.forget(path);
         if (basename(path) === 'go.mod') {
-          // The Go version of every open file below it may have changed.
+          // The Go version of every file below it may have changed.
           this.analyzer.goModules.forget();
           for (const uri of this.documents.keys()) this.schedule(uri);
+          if (this.scan.active && change.type !== FileChangeType.Deleted) changedOnDisk.push(...listGoFiles([dirname(path)], true).files);
+        } else if (path.endsWith('.go')) {
+          changedOnDisk.push(path);
         }
         this.scheduleSiblings(change.uri);
       }
+      void this.scan.refresh(changedOnDisk);
     });
+    connection.onRequest(ExecuteCommandRequest.type, (params, token) => this.executeCommand(params, token));
     connection.onCodeAction((params) => this.codeActions(params));
     connection.onShutdown(() => {
       for (const timer of this.timers.values()) clearTimeout(timer);
@@ -88,21 +117,104 @@ export class Server {
       },
     });
     this.pullConfiguration = !!params.capabilities.workspace?.configuration;
-    this.settings = readSettings(params.initializationOptions);
-    this.rules = rulesFor(this.settings, (m) => this.connection.window.showWarningMessage(m));
+    this.serverProgress = !!params.capabilities.window?.workDoneProgress;
+    this.watchFilesDynamically = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
+    const options = (params.initializationOptions ?? {}) as { cacheDirectory?: unknown };
+    this.scan = new WorkspaceScan({
+      connection: this.connection,
+      analyzer: this.analyzer,
+      settings: () => this.settings,
+      config: () => this.lintConfig,
+      isOpen: (uri) => this.documents.has(uri),
+      cacheDirectory: typeof options.cacheDirectory === 'string' && options.cacheDirectory ? options.cacheDirectory : undefined,
+    });
+    this.folders = (params.workspaceFolders ?? []).map((f) => fileUriToPath(f.uri));
+    if (this.folders.length === 0 && params.rootUri) this.folders = [fileUriToPath(params.rootUri)];
+    this.applySettings(readSettings(params.initializationOptions));
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+        executeCommandProvider: { commands: [SCAN_COMMAND] },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: SOURCE, version },
     };
   }
 
   private async initialized(): Promise<void> {
-    if (!this.pullConfiguration) return;
-    void this.connection.client.register(DidChangeConfigurationNotification.type, { section: 'goConcurrencyLint' }).catch(() => undefined);
-    await this.configurationChanged(undefined);
+    if (this.watchFilesDynamically) {
+      // Closed files' diagnostics and the package facts follow the disk.
+      const watchers = [{ globPattern: '**/*.go' }, { globPattern: '**/go.mod' }];
+      void this.connection.client.register(DidChangeWatchedFilesNotification.type, { watchers }).catch(() => undefined);
+    }
+    try {
+      this.connection.workspace.onDidChangeWorkspaceFolders(({ added, removed }) => {
+        const gone = new Set(removed.map((f) => fileUriToPath(f.uri)));
+        this.folders = [...this.folders.filter((f) => !gone.has(f)), ...added.map((f) => fileUriToPath(f.uri))];
+      });
+    } catch {
+      // The client does not send workspace folder changes.
+    }
+    if (this.pullConfiguration) {
+      void this.connection.client.register(DidChangeConfigurationNotification.type, { section: 'goConcurrencyLint' }).catch(() => undefined);
+      await this.configurationChanged(undefined);
+    }
+    if (this.settings.scanOnStartup && this.settings.enable) void this.scanInBackground();
+  }
+
+  private applySettings(settings: Settings): void {
+    this.settings = settings;
+    try {
+      this.lintConfig = { rules: settings.rules };
+      this.rules = activeRules(this.lintConfig);
+    } catch (error) {
+      void this.connection.window.showWarningMessage(`goConcurrencyLint.rules: ${(error as Error).message}; using the defaults`);
+      this.lintConfig = {};
+      this.rules = activeRules();
+    }
+  }
+
+  private async executeCommand(params: ExecuteCommandParams, token: CancellationToken): Promise<ScanSummary> {
+    if (params.command !== SCAN_COMMAND) throw new ResponseError(ErrorCodes.InvalidParams, `unknown command "${params.command}" (known: ${SCAN_COMMAND})`);
+    if (!this.settings.enable) throw new ResponseError(ErrorCodes.InvalidRequest, 'Go Concurrency Lint is disabled (goConcurrencyLint.enable is false)');
+    if (this.folders.length === 0) throw new ResponseError(ErrorCodes.InvalidRequest, 'there is no workspace folder to scan: open a folder first');
+    const progress = params.workDoneToken !== undefined ? this.clientProgress(params.workDoneToken) : await this.createProgress();
+    return this.scan.run(this.folders, progress, token);
+  }
+
+  /** A scan the user did not ask for right now (at startup, after a settings change), with progress the server creates. */
+  private async scanInBackground(): Promise<void> {
+    if (this.folders.length === 0) return;
+    try {
+      await this.scan.run(this.folders, await this.createProgress(), { isCancellationRequested: false, onCancellationRequested: () => ({ dispose() {} }) });
+    } catch (error) {
+      this.connection.console.error(`the workspace scan failed: ${String((error as Error)?.stack ?? error)}`);
+    }
+  }
+
+  /** Progress reported on the token the client sent with its request; the client cancels by cancelling the request. */
+  private clientProgress(token: ProgressToken): ScanProgress {
+    const send = (value: WorkDoneProgressBegin | WorkDoneProgressReport | WorkDoneProgressEnd) => void this.connection.sendProgress(WorkDoneProgress.type, token, value);
+    return {
+      begin: (title, message) => send({ kind: 'begin', title, message, percentage: 0, cancellable: true }),
+      report: (percentage, message) => send({ kind: 'report', percentage, message }),
+      done: () => send({ kind: 'end' }),
+      cancelled: false,
+    };
+  }
+
+  /** Progress the server creates (window/workDoneProgress/create), cancelled with window/workDoneProgress/cancel. */
+  private async createProgress(): Promise<ScanProgress> {
+    const reporter = this.serverProgress ? await this.connection.window.createWorkDoneProgress().catch(() => undefined) : undefined;
+    return {
+      begin: (title, message) => reporter?.begin(title, 0, message, true),
+      report: (percentage, message) => reporter?.report(percentage, message),
+      done: () => reporter?.done(),
+      get cancelled() {
+        return !!reporter?.token.isCancellationRequested;
+      },
+    };
   }
 
   private async configurationChanged(pushed: unknown): Promise<void> {
@@ -115,9 +227,15 @@ export class Server {
       }
     }
     if (raw === undefined || raw === null) return;
-    this.settings = readSettings(raw);
-    this.rules = rulesFor(this.settings, (m) => this.connection.window.showWarningMessage(m));
+    const before = JSON.stringify(this.scanRelevant(this.settings));
+    this.applySettings(readSettings(raw));
     for (const uri of this.documents.keys()) this.lintNow(uri);
+    // Closed files' diagnostics came from the old rules or excludes.
+    if (this.scan.active && JSON.stringify(this.scanRelevant(this.settings)) !== before) void this.scanInBackground();
+  }
+
+  private scanRelevant(settings: Settings): unknown {
+    return [settings.enable, settings.rules, settings.exclude, settings.maxFileSize];
   }
 
   private close(uri: string): void {
@@ -127,7 +245,10 @@ export class Server {
     this.documents.delete(uri);
     this.linted.delete(uri);
     this.lastChange.delete(uri);
+    this.toldTooLarge.delete(uri);
     void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+    // After a workspace scan, a closed file shows what its text on disk has.
+    if (uri.startsWith('file:')) void this.scan.closed(fileUriToPath(uri));
   }
 
   /**
@@ -164,7 +285,7 @@ export class Server {
     if (!document) return;
     const { version: documentVersion, text } = document;
     let findings: Finding[] = [];
-    if (this.settings.enable) {
+    if (this.settings.enable && this.withinSizeLimit(uri, text)) {
       try {
         const result = this.analyzer.lintTree(fileUriToPath(uri), text, document.parse(this.analyzer.parser), this.rules);
         findings = result.findings;
@@ -177,6 +298,19 @@ export class Server {
     const lines = new LineIndex(text);
     this.linted.set(uri, { version: documentVersion, lines, findings });
     void this.connection.sendDiagnostics({ uri, version: documentVersion, diagnostics: findings.map((f) => toDiagnostic(uri, lines, f)) });
+  }
+
+  /** Files over goConcurrencyLint.maxFileSize are not linted; the user is told once per file. */
+  private withinSizeLimit(uri: string, text: string): boolean {
+    // Bytes are at least UTF-16 code units and at most three times as many.
+    const limit = this.settings.maxFileSize;
+    if (text.length <= limit / 3 || (text.length <= limit && Buffer.byteLength(text) <= limit)) return true;
+    if (!this.toldTooLarge.has(uri)) {
+      this.toldTooLarge.add(uri);
+      const size = Buffer.byteLength(text);
+      void this.connection.window.showInformationMessage(`Go Concurrency Lint: ${basename(fileUriToPath(uri))} is not linted: ${size} bytes is over goConcurrencyLint.maxFileSize (${limit} bytes).`);
+    }
+    return false;
   }
 
   private codeActions(params: CodeActionParams): CodeAction[] {

@@ -1,8 +1,10 @@
 // Which files a scan reads: every .go file under the given paths, minus the
 // default excludes (vendor/, testdata/, .git/, node_modules/ and generated
-// files) unless the user turns them off. Shared by the CLI and the editor.
+// files) unless the user turns them off, minus the user's exclude globs.
+// Shared by the CLI and the editor.
 import { lstatSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join, relative, sep } from 'node:path';
+import { globMatcher } from './globs';
 
 export const DEFAULT_EXCLUDED_DIRECTORIES: ReadonlySet<string> = new Set(['vendor', 'testdata', '.git', 'node_modules']);
 
@@ -21,11 +23,16 @@ export interface FileListing {
   errors: string[];
 }
 
-/** The .go files named by `paths` (files as given, directories searched recursively), sorted. */
-export function listGoFiles(paths: readonly string[], defaultExcludes: boolean): FileListing {
+/**
+ * The .go files named by `paths` (files as given, directories searched
+ * recursively), sorted. `exclude` globs match paths relative to the
+ * directory given (a file given by name is never excluded).
+ */
+export function listGoFiles(paths: readonly string[], defaultExcludes: boolean, exclude: readonly string[] = []): FileListing {
   const files: string[] = [];
   const errors: string[] = [];
-  const visit = (dir: string) => {
+  const excluded = globMatcher(exclude);
+  const visit = (dir: string, root: string) => {
     let entries;
     try {
       entries = readdirSync(dir, { withFileTypes: true });
@@ -35,8 +42,9 @@ export function listGoFiles(paths: readonly string[], defaultExcludes: boolean):
     }
     for (const entry of entries) {
       const path = join(dir, entry.name);
+      if (excluded(relative(root, path))) continue;
       if (entry.isDirectory()) {
-        if (!(defaultExcludes && DEFAULT_EXCLUDED_DIRECTORIES.has(entry.name))) visit(path);
+        if (!(defaultExcludes && DEFAULT_EXCLUDED_DIRECTORIES.has(entry.name))) visit(path, root);
       } else if (entry.name.endsWith('.go') && (entry.isFile() || isFileLink(path))) {
         files.push(path);
       }
@@ -50,7 +58,7 @@ export function listGoFiles(paths: readonly string[], defaultExcludes: boolean):
       errors.push(`${path}: no such file or directory`);
       continue;
     }
-    if (stat.isDirectory()) visit(path);
+    if (stat.isDirectory()) visit(path, path);
     else if (stat.isFile()) files.push(path);
     else errors.push(`${path}: not a file or directory`);
   }
@@ -63,4 +71,14 @@ function isFileLink(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Whether a scan of `root` lists `path` (for files created or changed after the scan). */
+export function isListed(root: string, path: string, defaultExcludes: boolean, excluded: (relativePath: string) => boolean): boolean {
+  const relativePath = relative(root, path);
+  if (!path.endsWith('.go') || relativePath === '' || relativePath.startsWith('..') || isAbsolute(relativePath)) return false;
+  const directories = relativePath.split(sep).slice(0, -1);
+  if (defaultExcludes && directories.some((d) => DEFAULT_EXCLUDED_DIRECTORIES.has(d))) return false;
+  // A glob that matches a directory matches every path under it.
+  return !excluded(relativePath);
 }

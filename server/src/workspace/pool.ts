@@ -16,6 +16,8 @@ export interface PoolScan {
   onResult?: (result: FileResult) => void;
   /** Checked between files: a cancelled scan stops handing out files. */
   isCancelled?: () => boolean;
+  /** With one job, scan in this thread with this analyzer rather than a new one. */
+  analyzer?: Analyzer;
 }
 
 /** Scans `paths` with `jobs` workers; results come back in the order of `paths` (cancelled files are missing). */
@@ -26,7 +28,7 @@ export async function scanFiles(paths: readonly string[], options: ScanOptions, 
     hooks.onResult?.(result);
   };
   if (jobs <= 1 || paths.length < 2) {
-    const scanner = new FileScanner(await Analyzer.create({ goVersion: options.goVersion }), options);
+    const scanner = new FileScanner(hooks.analyzer ?? (await Analyzer.create({ goVersion: options.goVersion })), options);
     for (const path of paths) {
       if (hooks.isCancelled?.()) break;
       done(scanner.scan(path));
