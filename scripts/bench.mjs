@@ -98,7 +98,7 @@ if (!skipVet) {
 }
 
 // 3. Language server: change-to-diagnostics latency, memory across edits.
-async function startServer() {
+async function startServer(folders = []) {
   const child = spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   const waiters = [];
@@ -107,7 +107,8 @@ async function startServer() {
   });
   connection.onRequest('workspace/configuration', () => [null]);
   connection.listen();
-  await connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
+  const workspaceFolders = folders.map((f) => ({ uri: pathToFileURL(f).href, name: f }));
+  await connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {}, workspaceFolders });
   await connection.sendNotification('initialized', {});
   const published = (uri, version) => new Promise((resolve) => waiters.push({ uri, version, resolve }));
   const peakMB = () => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))[1]) / 1024;
@@ -179,6 +180,19 @@ for (const path of [transport, largest]) {
   }
   const after = s.rssMB();
   row('LSP memory: resident before / after 1,000 edits on transport.go', `${before.toFixed(0)} / ${after.toFixed(0)} MB`, '', `peak ${s.peakMB().toFixed(0)} MB`);
+  await s.connection.sendRequest('shutdown');
+  await s.connection.sendNotification('exit');
+}
+
+// The server's workspace scan of the whole tree (worker threads in the server process).
+{
+  const s = await startServer([src]);
+  const start = process.hrtime.bigint();
+  const summary = await s.connection.sendRequest('workspace/executeCommand', { command: 'go-concurrency-lint.scanWorkspace', arguments: [] });
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  row('LSP workspace scan, whole tree', fmt(seconds), (seconds / gofmt.seconds).toFixed(2), `${summary.files} files, ${summary.findings} findings`);
+  await new Promise((r) => setTimeout(r, 1000));
+  row('LSP memory after the workspace scan: resident / peak', `${s.rssMB().toFixed(0)} / ${s.peakMB().toFixed(0)} MB`, '', 'peak includes the scan workers');
   await s.connection.sendRequest('shutdown');
   await s.connection.sendNotification('exit');
 }

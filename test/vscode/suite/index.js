@@ -178,6 +178,24 @@ test('an untitled Go buffer is linted too', async () => {
   await closeAllEditors();
 });
 
+test('Scan Workspace reports a closed file, and a file created on disk afterwards', async () => {
+  const all = await vscode.commands.getCommands(true);
+  assert.ok(all.includes('goConcurrencyLint.scanWorkspace'), 'goConcurrencyLint.scanWorkspace missing');
+  const closed = fixtureUri('closed/discarded.go');
+  const summary = await vscode.commands.executeCommand('goConcurrencyLint.scanWorkspace');
+  assert.ok(summary && summary.files >= 2 && summary.cancelled === false, `scan summary: ${JSON.stringify(summary)}`);
+  await waitFor('a discarded-cancel diagnostic on the closed file', () => ours(closed).some((d) => codeOf(d) === 'discarded-cancel'));
+  const created = fixtureUri('closed/created.go');
+  const text = (await vscode.workspace.fs.readFile(closed)).toString().replace('func f(', 'func g(');
+  await vscode.workspace.fs.writeFile(created, Buffer.from(text));
+  try {
+    await waitFor('a diagnostic on a file created after the scan', () => ours(created).some((d) => codeOf(d) === 'discarded-cancel'));
+  } finally {
+    await vscode.workspace.fs.delete(created);
+  }
+  await waitFor('the deleted file to lose its diagnostics', () => ours(created).length === 0);
+});
+
 test('goConcurrencyLint.restartServer restarts and diagnostics come back', async () => {
   const doc = await openGo('lostcancel.go');
   await waitForLostCancel(doc);
