@@ -21,7 +21,11 @@ import { syncpoolPutNonPointer } from '../rules/syncpool-put-non-pointer';
 import { timeAfterInLoop } from '../rules/time-after-in-loop';
 import { timeTickLeak } from '../rules/time-tick-leak';
 import { waitgroupAddInGoroutine } from '../rules/waitgroup-add-in-goroutine';
+import { goroutineLeakSend } from '../rules/goroutine-leak-send';
+import { goroutineLeakReceive } from '../rules/goroutine-leak-receive';
+import { goroutineWithoutExit } from '../rules/goroutine-without-exit';
+import { unboundedGoroutineSpawn } from '../rules/unbounded-goroutine-spawn';
 
-export const RULES: readonly Rule[] = [lostCancel, discardedCancel, missingContextVariant, deferCancelInLoop, contextGrowthInLoop, loopIgnoresContext, syncmapLoadThenStore, syncmapUncheckedAssertion, syncmapLoadThenDelete, syncmapByValue, syncmapUnhashableKey, waitgroupByValue, syncmapLoadModifyStore, syncpoolPutNonPointer, backgroundContextInScope, contextInStruct, nilContext, contextValueBuiltinKey, waitgroupAddInGoroutine, timeAfterInLoop, timeTickLeak];
+export const RULES: readonly Rule[] = [lostCancel, discardedCancel, missingContextVariant, deferCancelInLoop, contextGrowthInLoop, loopIgnoresContext, syncmapLoadThenStore, syncmapUncheckedAssertion, syncmapLoadThenDelete, syncmapByValue, syncmapUnhashableKey, waitgroupByValue, syncmapLoadModifyStore, syncpoolPutNonPointer, backgroundContextInScope, contextInStruct, nilContext, contextValueBuiltinKey, waitgroupAddInGoroutine, goroutineLeakSend, goroutineLeakReceive, timeAfterInLoop, timeTickLeak, goroutineWithoutExit, unboundedGoroutineSpawn];
 
 export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((r) => [r.id, r]));

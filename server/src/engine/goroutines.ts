@@ -1,0 +1,361 @@
+// Goroutine facts from the syntax: which function a `go` statement runs,
+// the endless loops a goroutine can never leave, how many times a loop
+// runs (a constant or configured count, a fixed collection, or input of
+// unknown size), and what bounds the goroutines a loop starts (a semaphore,
+// a wait in each iteration).
+import type { Node } from 'web-tree-sitter';
+import { isReceive } from './blocking';
+import type { GoFile } from './file';
+import { isInfiniteLoop, loopJumps } from './loops';
+import { isAncestor, isFunction, namedChildren, statementsOf, unparen, walk } from './syntax';
+
+/** The call of a `go` statement. */
+export function goCall(goStatement: Node): Node | null {
+  const call = goStatement.namedChildren.find((c) => c?.type === 'call_expression');
+  return call ?? null;
+}
+
+/**
+ * The function a `go` statement runs when the file shows it: a function
+ * literal (`go func() {...}()`), a function of the file (`go run(x)`), or
+ * the only method of the file with that name (`go s.loop()`).
+ */
+export function goroutineFunction(file: GoFile, goStatement: Node): Node | null {
+  const call = goCall(goStatement);
+  const callee = call?.childForFieldName('function');
+  if (!callee) return null;
+  const target = unparen(callee);
+  if (target.type === 'func_literal') return target;
+  if (target.type === 'identifier') {
+    const declaration = file.resolution.resolve(target);
+    if (declaration?.kind !== 'package') return null;
+    const fn = declaration.node.parent;
+    return fn?.type === 'function_declaration' ? fn : null;
+  }
+  if (target.type === 'selector_expression') {
+    const operand = target.childForFieldName('operand');
+    if (operand?.type === 'identifier' && file.resolution.resolve(operand)?.kind === 'import') return null;
+    const name = target.childForFieldName('field')?.text;
+    const methods = namedChildren(file.root).filter((n) => n.type === 'method_declaration' && n.childForFieldName('name')?.text === name);
+    return methods.length === 1 ? methods[0] : null;
+  }
+  return null;
+}
+
+/** Visits `node`'s descendants, not entering function literals. */
+function visitOwn(node: Node, visit: (n: Node) => void): void {
+  for (const child of node.namedChildren) {
+    if (!child || isFunction(child)) continue;
+    visit(child);
+    visitOwn(child, visit);
+  }
+}
+
+/** `for range t.C` over a ticker made by time.NewTicker, or `for range time.Tick(d)`: a channel that is never closed. */
+export function isTickerRange(file: GoFile, loop: Node): boolean {
+  const clause = namedChildren(loop).find((c) => c.type === 'range_clause');
+  const right = clause?.childForFieldName('right');
+  if (!right) return false;
+  const e = unparen(right);
+  if (e.type === 'call_expression') return file.packageMember(e.childForFieldName('function')!, 'time') === 'Tick';
+  if (e.type !== 'selector_expression' || e.childForFieldName('field')?.text !== 'C') return false;
+  const operand = e.childForFieldName('operand');
+  if (operand?.type !== 'identifier') return false;
+  const declaration = file.resolution.resolve(operand);
+  if (!declaration || declaration.kind === 'import') return false;
+  const value = initialValue(declaration.node);
+  const callee = value?.type === 'call_expression' ? value.childForFieldName('function') : null;
+  return !!callee && file.packageMember(callee, 'time') === 'NewTicker';
+}
+
+/** The value a declared name starts with (`x := v`, `var x = v`), or null. */
+export function initialValue(name: Node): Node | null {
+  const parent = name.parent;
+  if (parent?.type === 'var_spec') {
+    const names = parent.childrenForFieldName('name').filter((n): n is Node => !!n);
+    const values = parent.childForFieldName('value')?.namedChildren ?? [];
+    return values[names.findIndex((n) => n.id === name.id)] ?? null;
+  }
+  if (parent?.type === 'expression_list' && parent.parent?.type === 'short_var_declaration' && parent.parent.childForFieldName('left')?.id === parent.id) {
+    const index = parent.namedChildren.findIndex((n) => n?.id === name.id);
+    const values = parent.parent.childForFieldName('right')?.namedChildren ?? [];
+    return values.length === parent.namedChildren.length ? (values[index] ?? null) : null;
+  }
+  return null;
+}
+
+/**
+ * True when nothing can end `loop`: an infinite `for` (or a range over a
+ * ticker) with no `return`, no `break` or `goto` out of it, no `break` or
+ * `continue` of an enclosing statement, and no call that ends the goroutine
+ * (panic, runtime.Goexit, os.Exit, log.Fatal, a same-file function that
+ * always does).
+ */
+export function loopNeverEnds(file: GoFile, loop: Node): boolean {
+  if (!isInfiniteLoop(loop) && !isTickerRange(file, loop)) return false;
+  if (loopJumps(loop).some((j) => j.kind !== 'continue')) return false;
+  const body = loop.childForFieldName('body');
+  if (!body) return false;
+  let ends = false;
+  visitOwn(body, (n) => {
+    if (!ends && n.type === 'call_expression' && file.neverReturns(n)) ends = true;
+  });
+  return !ends;
+}
+
+/** The outermost loops of `fn`'s body (not of nested function literals) that never end. */
+export function endlessLoops(file: GoFile, fn: Node): Node[] {
+  const body = fn.childForFieldName('body');
+  if (!body) return [];
+  const found: Node[] = [];
+  visitOwn(body, (n) => {
+    if (n.type !== 'for_statement' || found.some((f) => isAncestor(f, n))) return;
+    if (loopNeverEnds(file, n)) found.push(n);
+  });
+  return found;
+}
+
+export type LoopBound =
+  /** A constant, a configured worker count, runtime.NumCPU()/GOMAXPROCS, a fixed collection. */
+  | 'bounded'
+  /** A range over a slice, map, string or channel, or an index loop to len(x): as many iterations as the input has. */
+  | 'input'
+  /** A range over a channel: one iteration per value sent. */
+  | 'stream'
+  /** An endless loop that accepts connections (`l.Accept()`). */
+  | 'accept'
+  /** An endless loop, or a `Scan()`/`Next()` loop, that reads one request or message per iteration. */
+  | 'reader'
+  /** Anything else: not known. */
+  | 'unknown';
+
+const CONFIGURED = /worker|concurren|parallel|cpu|procs|goroutine|threads|shards|conns|clients|limit|^max|^num|^n$|^N$/i;
+const READ_CALL = /^(Accept\w*|Recv\w*|Receive\w*|Read\w*|Next\w*|Scan)$/;
+
+/** How many times `loop` runs, for a loop that starts goroutines. */
+export function loopBound(file: GoFile, loop: Node): LoopBound {
+  const header = namedChildren(loop).filter((c) => c.type !== 'block');
+  const body = loop.childForFieldName('body');
+  if (header.length === 1 && header[0].type === 'range_clause') {
+    const right = header[0].childForFieldName('right');
+    if (!right) return 'unknown';
+    if (fixedCollection(file, right) || isSmallCount(file, right) || isTickerRange(file, loop) || isFieldCollection(right)) return 'bounded';
+    return isChannel(file, right) ? 'stream' : 'input';
+  }
+  if (isInfiniteLoop(loop)) {
+    if (!body) return 'unknown';
+    let read: LoopBound = 'unknown';
+    visitOwn(body, (n) => {
+      if (n.type === 'call_expression') {
+        const callee = n.childForFieldName('function');
+        const name = callee?.type === 'selector_expression' ? callee.childForFieldName('field')?.text ?? '' : '';
+        if (/^Accept/.test(name)) read = 'accept';
+        else if (read === 'unknown' && READ_CALL.test(name)) read = 'reader';
+      } else if (read === 'unknown' && (isReceive(n) || n.type === 'select_statement')) {
+        read = 'reader';
+      }
+    });
+    return read;
+  }
+  const condition = header.length === 1 ? (header[0].type === 'for_clause' ? header[0].childForFieldName('condition') : header[0]) : null;
+  if (!condition) return 'unknown';
+  const c = unparen(condition);
+  if (c.type === 'call_expression') {
+    const callee = c.childForFieldName('function');
+    const name = callee?.type === 'selector_expression' ? callee.childForFieldName('field')?.text ?? '' : '';
+    return /^(Scan|Next)$/.test(name) ? 'reader' : 'unknown';
+  }
+  if (c.type === 'binary_expression' && ['<', '<=', '>', '>=', '!='].includes(c.childForFieldName('operator')?.type ?? '')) {
+    const left = c.childForFieldName('left');
+    const right = c.childForFieldName('right');
+    const limit = ['<', '<=', '!='].includes(c.childForFieldName('operator')?.type ?? '') ? right : left;
+    if (!limit) return 'unknown';
+    if (isSmallCount(file, limit)) return 'bounded';
+    const l = unparen(limit);
+    if (l.type === 'call_expression' && l.childForFieldName('function')?.text === 'len') {
+      const arg = l.childForFieldName('arguments')?.namedChildren[0];
+      return arg && (fixedCollection(file, arg) || isFieldCollection(arg)) ? 'bounded' : 'input';
+    }
+  }
+  return 'unknown';
+}
+
+/**
+ * A slice or map held in a struct field (`s.peers`, `srv.listeners`,
+ * `c.Members`, `srv.onShutdown`): in practice the configuration of a
+ * long-lived object (members, listeners, hooks), whose size its owner
+ * controls, not input. Channels are not excluded (a range over a channel
+ * field is a stream of input).
+ */
+function isFieldCollection(expression: Node): boolean {
+  const e = unparen(expression);
+  return e.type === 'selector_expression' && !/ch$|chan|queue|c$/i.test(e.childForFieldName('field')?.text ?? '');
+}
+
+/** A literal, a constant, runtime.NumCPU()/GOMAXPROCS(...), or a name that says it is a configured count (workers, concurrency, maxProcs...). */
+export function isSmallCount(file: GoFile, expression: Node): boolean {
+  const e = unparen(expression);
+  switch (e.type) {
+    case 'int_literal':
+      return true;
+    case 'identifier': {
+      const declaration = file.resolution.resolve(e);
+      if (declaration?.node.parent?.type === 'const_spec') return true;
+      return CONFIGURED.test(e.text);
+    }
+    case 'selector_expression':
+      return CONFIGURED.test(e.childForFieldName('field')?.text ?? '');
+    case 'call_expression': {
+      const callee = e.childForFieldName('function');
+      if (!callee) return false;
+      const member = file.packageMember(callee, 'runtime');
+      if (member === 'NumCPU' || member === 'GOMAXPROCS') return true;
+      // int(x), min(a, b) with a bound in it.
+      const args = e.childForFieldName('arguments')?.namedChildren ?? [];
+      if (callee.type === 'identifier' && ['int', 'int32', 'int64', 'uint', 'min'].includes(callee.text)) return args.some((a) => !!a && isSmallCount(file, a));
+      return CONFIGURED.test(callee.type === 'selector_expression' ? callee.childForFieldName('field')?.text ?? '' : callee.text);
+    }
+    case 'binary_expression': {
+      const left = e.childForFieldName('left');
+      const right = e.childForFieldName('right');
+      return !!left && !!right && isSmallCount(file, left) && isSmallCount(file, right);
+    }
+    default:
+      return false;
+  }
+}
+
+/** A composite literal, an array of constant length, or a variable initialized with one and never reassigned in this file. */
+function fixedCollection(file: GoFile, expression: Node): boolean {
+  const e = unparen(expression);
+  if (e.type === 'composite_literal') return true;
+  if (e.type !== 'identifier') return false;
+  const declaration = file.resolution.resolve(e);
+  if (!declaration || declaration.kind === 'import') return false;
+  const parent = declaration.node.parent;
+  const type = parent?.type === 'var_spec' || parent?.type === 'parameter_declaration' ? parent.childForFieldName('type') : null;
+  if (type?.type === 'array_type') return true;
+  const value = initialValue(declaration.node);
+  if (!value || unparen(value).type !== 'composite_literal') return false;
+  return !file.resolution.referencesTo(declaration).some((r) => isAssigned(r));
+}
+
+function isAssigned(reference: Node): boolean {
+  const list = reference.parent;
+  const statement = list?.parent;
+  if (list?.type === 'expression_list' && statement?.type === 'assignment_statement' && statement.childForFieldName('left')?.id === list.id) return true;
+  // x = append(x, ...) through a call argument does not count; passing &x might.
+  return reference.parent?.type === 'unary_expression' && reference.parent.child(0)?.type === '&';
+}
+
+const ACQUIRE = /^(Acquire|TryAcquire|Wait|WaitN|Take|Reserve|Lock)$/;
+
+/**
+ * True when `loop`'s iteration that runs `goStatement` bounds or joins the
+ * goroutines it starts: a channel send (a semaphore acquire: `sem <-
+ * struct{}{}`), a `<-tokens` receive (for input loops), `sem.Acquire`,
+ * `limiter.Wait`, `wg.Wait()` in the loop body outside the goroutine; a
+ * semaphore acquired first thing inside the goroutine; or a `break` or
+ * `return` right after the `go` (it runs once).
+ */
+export function spawnIsBounded(file: GoFile, loop: Node, goStatement: Node, inputArrivesByReceive: boolean): boolean {
+  const body = loop.childForFieldName('body');
+  if (!body) return true;
+  let bounded = false;
+  visitOwn(body, (n) => {
+    if (bounded || isAncestor(goStatement, n)) return;
+    if (n.type === 'send_statement') bounded = true;
+    else if (isReceive(n) && (!inputArrivesByReceive || n.startIndex > goStatement.endIndex)) bounded = true;
+    else if (n.type === 'call_expression') {
+      const callee = n.childForFieldName('function');
+      const name = callee?.type === 'selector_expression' ? callee.childForFieldName('field')?.text ?? '' : '';
+      if (ACQUIRE.test(name)) bounded = true;
+    }
+  });
+  if (bounded) return true;
+  // A semaphore taken inside the goroutine: goroutines wait, work is bounded.
+  const fn = goroutineFunction(file, goStatement);
+  const fnBody = fn?.childForFieldName('body');
+  if (fnBody) {
+    for (const statement of statementsOf(fnBody).slice(0, 3)) {
+      // `<-tokens`, `if !<-w.start`: the goroutine waits for a go-ahead.
+      walk(statement, (n) => {
+        if (isReceive(n)) bounded = true;
+        return !isFunction(n) && n.type !== 'select_statement';
+      });
+      if (statement.type === 'send_statement') {
+        const value = statement.childForFieldName('value');
+        if (value && unparen(value).type === 'composite_literal') bounded = true;
+      }
+      walk(statement, (n) => {
+        if (n.type === 'call_expression') {
+          const callee = n.childForFieldName('function');
+          const name = callee?.type === 'selector_expression' ? callee.childForFieldName('field')?.text ?? '' : '';
+          if (/^(Acquire|Wait|WaitN|Take)$/.test(name)) bounded = true;
+        }
+        return !isFunction(n);
+      });
+    }
+  }
+  if (bounded) return true;
+  // `go f(); break` / `go f(); return`: at most one goroutine.
+  const list = goStatement.parent;
+  if (list) {
+    const siblings = statementsOf(list);
+    const next = siblings[siblings.findIndex((s) => s.id === goStatement.id) + 1];
+    if (next && (next.type === 'return_statement' || next.type === 'break_statement' || next.type === 'goto_statement')) return true;
+  }
+  return false;
+}
+
+/** The innermost loop around `node` in the same function, or null. */
+export function enclosingLoop(node: Node): Node | null {
+  for (let n = node.parent; n; n = n.parent) {
+    if (isFunction(n)) return null;
+    if (n.type === 'for_statement') return n;
+  }
+  return null;
+}
+
+/**
+ * True when the goroutines `loop` starts are counted for a later join: a
+ * `wg.Add(...)` in the loop body outside the goroutine, or a `wg.Done()`
+ * (not a `<-ctx.Done()` receive) in the goroutine. A fan-out that is joined
+ * is sized by its input on purpose.
+ */
+export function spawnIsJoined(file: GoFile, loop: Node, goStatement: Node): boolean {
+  const body = loop.childForFieldName('body');
+  if (!body) return false;
+  let joined = false;
+  const isMethodCall = (n: Node, name: string): boolean => {
+    if (n.type !== 'call_expression') return false;
+    const callee = n.childForFieldName('function');
+    return callee?.type === 'selector_expression' && callee.childForFieldName('field')?.text === name;
+  };
+  visitOwn(body, (n) => {
+    if (!joined && !isAncestor(goStatement, n) && isMethodCall(n, 'Add')) joined = true;
+  });
+  const fn = goroutineFunction(file, goStatement);
+  const fnBody = fn?.childForFieldName('body');
+  if (!joined && fnBody) {
+    walk(fnBody, (n) => {
+      if (isMethodCall(n, 'Done') && !(n.parent && isReceive(n.parent))) joined = true;
+      return !joined;
+    });
+  }
+  return joined;
+}
+
+/** True when `expression` is a variable whose visible declaration gives it a channel type or a `make(chan ...)` value. */
+export function isChannel(file: GoFile, expression: Node): boolean {
+  const e = unparen(expression);
+  if (e.type !== 'identifier') return false;
+  const declaration = file.resolution.resolve(e);
+  if (!declaration || declaration.kind === 'import') return false;
+  const parent = declaration.node.parent;
+  const type = parent?.type === 'var_spec' || parent?.type === 'parameter_declaration' ? parent.childForFieldName('type') : null;
+  if (type) return type.type === 'channel_type';
+  const value = initialValue(declaration.node);
+  if (value?.type !== 'call_expression' || value.childForFieldName('function')?.text !== 'make') return false;
+  return value.childForFieldName('arguments')?.namedChildren[0]?.type === 'channel_type';
+}

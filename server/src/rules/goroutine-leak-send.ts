@@ -1,0 +1,187 @@
+// goroutine-leak-send: a goroutine sends on an unbuffered channel made by the
+// function that starts it, and the function can return (or stop receiving)
+// before it receives that value: the send blocks forever and the goroutine
+// leaks with everything it references.
+import type { Node } from 'web-tree-sitter';
+import {
+  channelUses,
+  enclosingLoop,
+  exitsAvoiding,
+  isInLoopWithin,
+  isLengthQuery,
+  functionDisplayName,
+  goroutineLiteral,
+  isMainMain,
+  isSliceOrMap,
+  atMostOneOnEachPath,
+  localChannel,
+  within,
+  type ChannelUse,
+  type LocalChannel,
+} from '../engine/channels';
+import type { GoFile } from '../engine/file';
+import { cfgNodeAt } from '../engine/reach';
+import { enclosingFunction, isFunction, namedChildren, unparen, walk } from '../engine/syntax';
+import type { Fix, RelatedLocation, Rule, RuleContext } from '../ruleapi/rule';
+
+export const goroutineLeakSend: Rule = {
+  id: 'goroutine-leak-send',
+  category: 'goroutine',
+  defaultSeverity: 'warning',
+  summary: 'A goroutine sends on an unbuffered channel that the function starting it may stop receiving from, so the send blocks forever.',
+  nodeTypes: ['go_statement'],
+  tokens: ['go func'],
+  visit(goStatement, context) {
+    const { file } = context;
+    const literal = goroutineLiteral(goStatement);
+    const fn = enclosingFunction(goStatement);
+    if (!literal || !fn || isMainMain(file, fn)) return;
+    const body = literal.childForFieldName('body');
+    if (!body) return;
+    const channels = new Map<number, Node>();
+    walk(body, (n) => {
+      if (n.id !== body.id && isFunction(n)) return false;
+      if (n.type === 'send_statement') {
+        const target = unparen(n.childForFieldName('channel')!);
+        const d = target.type === 'identifier' ? file.resolution.resolve(target) : undefined;
+        if (d && !channels.has(d.node.id)) channels.set(d.node.id, target);
+      }
+      return true;
+    });
+    for (const reference of channels.values()) check(context, goStatement, literal, fn, reference);
+  },
+};
+
+function check(context: RuleContext, goStatement: Node, literal: Node, fn: Node, reference: Node): void {
+  const { file } = context;
+  const channel = localChannel(file, reference);
+  if (!channel || channel.function.id !== fn.id || !channel.make.unbuffered || channel.make.type.text.startsWith('<-')) return;
+  if (channel.statement.startIndex > goStatement.startIndex) return;
+  const uses = channelUses(file, channel);
+  const inside = uses.filter((u) => within(u.reference, literal));
+  const outside = uses.filter((u) => !within(u.reference, literal));
+  // The goroutine only sends (and may close); the function only receives.
+  if (!inside.every((u) => (u.kind === 'send' || u.kind === 'close') && u.function?.id === literal.id)) return;
+  if (!outside.every((u) => u.function?.id === fn.id && (u.kind === 'receive' || u.kind === 'range' || isLengthQuery(u)))) return;
+  const sends = inside.filter((u) => u.kind === 'send');
+  // A send that can take another way out (ctx.Done(), default) does not block forever.
+  if (sends.length === 0 || sends.some((u) => u.hasAlternative || isInLoopWithin(u.operation, literal))) return;
+  // Each run of the goroutine sends at most once (`if err != nil { ch <- err; return }; ch <- v`).
+  if (!atMostOneOnEachPath(file, literal, sends.map((u) => u.operation))) return;
+  const send = sends[0];
+  const receives = outside.filter((u) => u.kind === 'receive' || u.kind === 'range');
+  const name = reference.text;
+
+  const loop = loopAround(goStatement, channel);
+  if (loop) return checkLoop(context, channel, loop, send, receives, fn, name);
+
+  const graph = file.cfg(fn);
+  const start = graph ? cfgNodeAt(graph, goStatement) : undefined;
+  if (!graph || !start) return;
+  // The other cases of a select that receives the channel, taken on the way out.
+  const otherCases: Node[] = [];
+  const selects = new Set(receives.map((r) => r.selectCase?.parent?.id).filter((id) => id !== undefined));
+  const exits = exitsAvoiding(
+    graph,
+    start,
+    (n) => {
+      const syntax = n.syntax;
+      if (!syntax) return false;
+      if (syntax.id === channel.statement.id) return true;
+      return receives.some((r) => within(r.operation, syntax));
+    },
+    (n) => {
+      const clause = n.syntax?.parent;
+      if (n.kind === 'header' && clause?.type === 'communication_case' && clause.childForFieldName('communication')?.id === n.syntax!.id && clause.parent && selects.has(clause.parent.id)) {
+        otherCases.push(n.syntax!);
+      }
+    },
+  );
+  if (exits.length === 0) return;
+  const related: RelatedLocation[] = otherCases.map((c) => ({ start: c.startIndex, end: c.endIndex, message: `when this case is chosen, ${name} is never received from` }));
+  for (const exit of exits) related.push(exitLocation(exit, name));
+  related.sort((a, b) => a.start - b.start);
+  const fnName = functionDisplayName(fn);
+  context.report({
+    start: send.operation.startIndex,
+    end: send.operation.endIndex,
+    message: `${name} is unbuffered and ${fnName} can return without receiving from it, so this send blocks forever and the goroutine leaks`,
+    related,
+    fixes: capacityFix(channel, '1', `Give ${name} a buffer of 1`),
+  });
+}
+
+/** The `for` loop (inside the function) that starts the goroutine again on each iteration while the channel stays the same. */
+function loopAround(goStatement: Node, channel: LocalChannel): Node | null {
+  for (let loop = enclosingLoop(goStatement); loop; loop = enclosingLoop(loop)) {
+    if (!within(channel.statement, loop)) return loop;
+  }
+  return null;
+}
+
+/** Goroutines started by a loop, each sending once, and a single receive: every goroutine after the first blocks. */
+function checkLoop(context: RuleContext, channel: LocalChannel, loop: Node, send: ChannelUse, receives: ChannelUse[], fn: Node, name: string): void {
+  const { file } = context;
+  if (receives.length !== 1 || receives[0].kind !== 'receive' || isInLoopWithin(receives[0].operation, fn)) return;
+  const receive = receives[0];
+  if (receive.operation.startIndex < loop.endIndex) return;
+  const count = iterationCount(file, loop, channel);
+  if (count === null && !namedChildren(loop).some((c) => c.type === 'range_clause' || c.type === 'for_clause')) return;
+  if (count !== null && /^[01]$/.test(count)) return;
+  context.report({
+    start: send.operation.startIndex,
+    end: send.operation.endIndex,
+    message: `the loop starts one goroutine per iteration sending on unbuffered ${name}, but ${functionDisplayName(fn)} receives only one value, so every other goroutine blocks forever on this send`,
+    related: [{ start: receive.operation.startIndex, end: receive.operation.endIndex, message: `the only receive from ${name}: the other senders are never received from` }],
+    fixes: count === null ? [] : capacityFix(channel, count, `Give ${name} a buffer of ${count}`),
+  });
+}
+
+/**
+ * The number of iterations as an expression valid at the `make`: `len(xs)`
+ * for a range over a slice, array or map variable `xs`, `n` for
+ * `for i := 0; i < n; i++`, when nothing assigns them between the two.
+ */
+function iterationCount(file: GoFile, loop: Node, channel: LocalChannel): string | null {
+  const clause = namedChildren(loop).find((c) => c.type === 'range_clause' || c.type === 'for_clause');
+  if (!clause) return null;
+  const untouched = (identifier: Node): boolean => {
+    const d = file.resolution.resolve(identifier);
+    if (!d) return false;
+    if (d.kind === 'package') return true;
+    if (d.node.startIndex > channel.statement.startIndex) return false;
+    return file.resolution.referencesTo(d).every((r) => r.startIndex < channel.statement.startIndex || r.startIndex >= clause.startIndex);
+  };
+  if (clause.type === 'range_clause') {
+    const right = unparen(clause.childForFieldName('right')!);
+    if (right.type !== 'identifier' || !untouched(right) || !isSliceOrMap(file, right)) return null;
+    return `len(${right.text})`;
+  }
+  const init = clause.childForFieldName('initializer');
+  const condition = clause.childForFieldName('condition');
+  const update = clause.childForFieldName('update');
+  if (init?.type !== 'short_var_declaration' || condition?.type !== 'binary_expression' || !update) return null;
+  const variable = namedChildren(init.childForFieldName('left')!)[0];
+  const start = namedChildren(init.childForFieldName('right')!)[0];
+  const left = condition.childForFieldName('left');
+  const right = condition.childForFieldName('right');
+  const operator = condition.childForFieldName('operator')?.type;
+  if (!variable || start?.text !== '0' || operator !== '<' || left?.text !== variable.text || !right) return null;
+  if (!/^(\+\+|\+= *1)$/.test(update.text.slice(variable.text.length).trim())) return null;
+  if (right.type === 'int_literal') return right.text;
+  if (right.type === 'identifier' && untouched(right)) return right.text;
+  return null;
+}
+
+function capacityFix(channel: LocalChannel, capacity: string, title: string): Fix[] {
+  const { make } = channel;
+  const edit = make.capacity
+    ? { start: make.capacity.startIndex, end: make.capacity.endIndex, newText: capacity }
+    : { start: make.type.endIndex, end: make.type.endIndex, newText: `, ${capacity}` };
+  return [{ title, edits: [edit], preferred: true }];
+}
+
+function exitLocation(exit: Node, name: string): RelatedLocation {
+  if (exit.type !== 'return_statement') return { start: exit.endIndex - 1, end: exit.endIndex, message: `the function ends here without receiving from ${name}` };
+  return { start: exit.startIndex, end: exit.endIndex, message: `this return is reached without receiving from ${name}` };
+}
