@@ -46,11 +46,18 @@ export const goroutineWithoutExit: Rule = {
   },
 };
 
-/** In main.main or an init function, or in a function run once through sync.Once: meant to live as long as the process. */
+/**
+ * In main.main or an init function, in a function run once through
+ * sync.Once, or started straight from a package function with neither
+ * parameters nor results (`func startWorkers()`, `func ensureSignals()`):
+ * such a function can only act on package-level state, the shape of a
+ * process-wide daemon started once. Meant to live as long as the process.
+ */
 function runsForTheProcess(file: GoFile, goStatement: Node): boolean {
   const top = topLevelFunction(goStatement);
   const name = top?.type === 'function_declaration' ? top.childForFieldName('name')?.text : undefined;
   if (name === 'init' || (name === 'main' && file.packageName === 'main')) return true;
+  if (top?.type === 'function_declaration' && enclosingFunction(goStatement)?.id === top.id && !top.childForFieldName('result') && top.childForFieldName('parameters')?.namedChildCount === 0) return true;
   for (let fn = enclosingFunction(goStatement); fn; fn = enclosingFunction(fn)) {
     const call = fn.parent?.type === 'argument_list' ? fn.parent.parent : null;
     const callee = call?.childForFieldName('function');
