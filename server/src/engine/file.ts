@@ -50,8 +50,10 @@ export class GoFile {
     return (this.cachedResolution ??= new Resolution(this.root, this.imports));
   }
 
+  private cachedPackageName?: string;
+
   get packageName(): string {
-    return this.root.namedChildren.find((c) => c?.type === 'package_clause')?.namedChild(0)?.text ?? '';
+    return (this.cachedPackageName ??= this.root.namedChildren.find((c) => c?.type === 'package_clause')?.namedChild(0)?.text ?? '');
   }
 
   get isTestFile(): boolean {
@@ -100,15 +102,31 @@ export class GoFile {
 
   /** True when any file of the package, this one included, reads a field named `name`. */
   packageReadsField(name: string): boolean {
-    this.cachedFieldsRead ??= fieldsRead(this.root);
-    return this.cachedFieldsRead.has(name) || (this.packageIndex?.siblingReadsField(this.path, name) ?? false);
+    if (!this.cachedFieldsRead) {
+      this.cachedFieldsRead = fieldsRead(this.root);
+      this.packageIndex?.rememberFieldsRead(this.path, this.text, this.cachedFieldsRead);
+    }
+    if (this.cachedFieldsRead.has(name)) return true;
+    let read = this.siblingsReadField.get(name);
+    if (read === undefined) this.siblingsReadField.set(name, (read = this.packageIndex?.siblingReadsField(this.path, name) ?? false));
+    return read;
   }
 
   private readonly facts = new Map<string, unknown>();
+  private readonly siblingsReadField = new Map<string, boolean>();
 
   /** `kind`'s fact of this file (first) and of every other file of the package. */
   packageFacts<T>(kind: FileFactKind<T>): T[] {
-    if (!this.facts.has(kind.key)) this.facts.set(kind.key, kind.compute(this.root));
-    return [this.facts.get(kind.key) as T, ...(this.packageIndex?.siblingFacts(this.path, kind) ?? [])];
+    if (!this.facts.has(kind.key)) {
+      const value = kind.compute(this.root);
+      this.facts.set(kind.key, value);
+      this.packageIndex?.rememberFact(this.path, this.text, kind, value);
+    }
+    // The siblings are read once per version of this file (each read checks every sibling on disk).
+    let all = this.packageFactLists.get(kind.key) as T[] | undefined;
+    if (!all) this.packageFactLists.set(kind.key, (all = [this.facts.get(kind.key) as T, ...(this.packageIndex?.siblingFacts(this.path, kind) ?? [])]));
+    return [...all];
   }
+
+  private readonly packageFactLists = new Map<string, unknown[]>();
 }

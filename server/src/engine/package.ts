@@ -5,7 +5,6 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Node, Tree } from 'web-tree-sitter';
 import type { GoParser } from './parser';
-import { walk } from './syntax';
 
 export interface SourceReader {
   /** The current text of a file: an open editor buffer when there is one, else the disk. */
@@ -41,12 +40,10 @@ interface FileFacts {
 /** Field names read anywhere in a tree: every `x.f` except as the target of an assignment. */
 export function fieldsRead(root: Node): Set<string> {
   const names = new Set<string>();
-  walk(root, (n) => {
-    if (n.type !== 'selector_expression') return true;
-    const field = n.childForFieldName('field');
-    if (field && !isAssignmentTarget(n)) names.add(field.text);
-    return true;
-  });
+  for (const n of root.descendantsOfType('selector_expression')) {
+    const field = n?.childForFieldName('field');
+    if (field && !isAssignmentTarget(n!)) names.add(field.text);
+  }
   return names;
 }
 
@@ -61,7 +58,96 @@ export class PackageIndex {
   constructor(
     private readonly parser: GoParser,
     private readonly reader: SourceReader = diskReader(),
+    /**
+     * Keep the trees of the files of the directory last asked about (a scan
+     * lints a directory's files one after the other): each file is then
+     * parsed once for itself and for its siblings' facts, and facts computed
+     * on a file's own tree serve its siblings.
+     */
+    private readonly keepTrees = false,
   ) {}
+
+  /** Kept trees by path, least recently used directory first. */
+  private readonly trees = new Map<string, { text: string; tree: Tree; dir: string }>();
+  /** Directories with kept trees, least recently used first. */
+  private readonly treeDirectories = new Map<string, number>();
+  private keptChars = 0;
+
+  /** The kept tree of the file at `path` when its text is `text`; it stays owned by the index. */
+  keptTree(path: string, text: string): Tree | undefined {
+    const entry = this.trees.get(path);
+    return entry?.text === text ? entry.tree : undefined;
+  }
+
+  /**
+   * Offers the index a fresh parse of `text`, the file at `path`: true when
+   * kept (the index then owns it). The trees of the directories used least
+   * recently make room; a tree that does not fit is not kept.
+   */
+  keepTree(path: string, text: string, tree: Tree): boolean {
+    if (!this.keepTrees) return false;
+    const dir = dirname(path);
+    this.treeDirectories.delete(dir);
+    this.treeDirectories.set(dir, 0);
+    const old = this.trees.get(path);
+    if (old) {
+      if (old.tree === tree) return true;
+      this.free(path);
+    }
+    for (const other of this.treeDirectories.keys()) {
+      if (this.keptChars + text.length <= MAX_KEPT_CHARS || other === dir) break;
+      for (const [p, entry] of this.trees) if (entry.dir === other) this.free(p);
+      this.treeDirectories.delete(other);
+    }
+    if (this.keptChars + text.length > MAX_KEPT_CHARS) return false;
+    this.trees.set(path, { text, tree, dir });
+    this.keptChars += text.length;
+    return true;
+  }
+
+  private free(path: string): void {
+    const entry = this.trees.get(path)!;
+    entry.tree.delete();
+    this.keptChars -= entry.text.length;
+    this.trees.delete(path);
+  }
+
+  /** Frees the kept trees. */
+  dropTrees(): void {
+    for (const { tree } of this.trees.values()) tree.delete();
+    this.trees.clear();
+    this.treeDirectories.clear();
+    this.keptChars = 0;
+  }
+
+  /** A fact of a file's own (fresh) tree, remembered for when the file is a sibling; only while trees are kept. */
+  rememberFact<T>(path: string, text: string, kind: FileFactKind<T>, value: T): void {
+    if (!this.keepTrees) return;
+    let entry = this.derived.get(path);
+    if (entry?.text !== text) this.derived.set(path, (entry = { text, values: new Map() }));
+    if (!entry.values.has(kind.key)) entry.values.set(kind.key, value);
+  }
+
+  /** The fields a file's own (fresh) tree reads, remembered for when the file is a sibling; only while trees are kept. */
+  rememberFieldsRead(path: string, text: string, names: ReadonlySet<string>): void {
+    if (this.keepTrees && this.facts.get(path)?.text !== text) this.facts.set(path, { text, fieldsRead: names });
+  }
+
+  /**
+   * `use(root, fresh)` on a tree of `text`, the file at `path`: the kept one,
+   * or a fresh parse (kept when possible; `fresh` when it is not kept).
+   */
+  private withTree<T>(path: string, text: string, use: (root: Node, fresh: boolean) => T): T {
+    const kept = this.keptTree(path, text);
+    if (kept) return use(kept.rootNode, false);
+    const tree = this.parser.parse(text);
+    const keeping = this.keepTree(path, text, tree);
+    try {
+      return use(tree.rootNode, !keeping);
+    } finally {
+      if (!keeping) tree.delete();
+    }
+  }
 
   /** The .go files of each directory seen, until `forget` is told of a change there. */
   private readonly listings = new Map<string, string[]>();
@@ -107,12 +193,11 @@ export class PackageIndex {
       let entry = this.derived.get(sibling);
       if (entry?.text !== text) this.derived.set(sibling, (entry = { text, values: new Map() }));
       if (!entry.values.has(kind.key)) {
-        const tree = this.parser.parse(text);
-        try {
-          entry.values.set(kind.key, kind.compute(tree.rootNode));
-        } finally {
-          tree.delete();
-        }
+        this.kinds.set(kind.key, kind);
+        this.withTree(sibling, text, (root, fresh) => {
+          entry!.values.set(kind.key, kind.compute(root));
+          if (fresh) this.computeKnownFacts(sibling, text, root);
+        });
       }
       out.push(entry.values.get(kind.key) as T);
     }
@@ -124,17 +209,54 @@ export class PackageIndex {
     if (text === undefined) return undefined;
     const cached = this.facts.get(path);
     if (cached?.text === text) return cached;
-    let tree: Tree | undefined;
-    try {
-      tree = this.parser.parse(text);
-      const facts = { text, fieldsRead: fieldsRead(tree.rootNode) };
-      this.facts.set(path, facts);
-      return facts;
-    } finally {
-      tree?.delete();
+    this.fieldsReadAsked = true;
+    const facts = {
+      text,
+      fieldsRead: this.withTree(path, text, (root, fresh) => {
+        const names = fieldsRead(root);
+        this.facts.set(path, { text, fieldsRead: names });
+        if (fresh) this.computeKnownFacts(path, text, root);
+        return names;
+      }),
+    };
+    this.facts.set(path, facts);
+    return facts;
+  }
+
+  /** Every kind of fact asked for so far (of any file), by key. */
+  private readonly kinds = new Map<string, FileFactKind<unknown>>();
+  private fieldsReadAsked = false;
+
+  /**
+   * When a scan had to parse a file again (its tree was not kept: a large
+   * directory), every kind of fact asked for so far is computed from that
+   * parse, rather than parsing the file once per kind.
+   */
+  private computeKnownFacts(path: string, text: string, root: Node): void {
+    if (!this.keepTrees) return;
+    let entry = this.derived.get(path);
+    if (entry?.text !== text) this.derived.set(path, (entry = { text, values: new Map() }));
+    // A kind that fails here fails again, and is reported, when it is asked for.
+    for (const [key, kind] of this.kinds) {
+      if (entry.values.has(key)) continue;
+      try {
+        entry.values.set(key, kind.compute(root));
+      } catch {
+        // Computed again on demand.
+      }
+    }
+    if (this.fieldsReadAsked && this.facts.get(path)?.text !== text) {
+      try {
+        this.facts.set(path, { text, fieldsRead: fieldsRead(root) });
+      } catch {
+        // Computed again on demand.
+      }
     }
   }
 }
+
+/** At most this much source text has its trees kept (a tree takes some 15 bytes of wasm memory per character). */
+const MAX_KEPT_CHARS = 4_000_000;
 
 function isFile(path: string): boolean {
   try {

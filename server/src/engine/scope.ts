@@ -33,37 +33,76 @@ class Scope {
   }
 }
 
+/**
+ * Go's scoping makes each top-level declaration (a unit) resolvable on its
+ * own: what a unit sees from outside is the file scope (package-level names,
+ * declared up front) and the imports. So a unit is resolved only when a
+ * question is first asked about a node inside it; rules usually ask about a
+ * few functions of a file. The answers are those of resolving the whole file
+ * in order, which is what happens when the tree has syntax errors (an ERROR
+ * node at the top level can declare into the file scope).
+ */
 export class Resolution {
   /** Identifier node id to the declaration it refers to. */
   private readonly bindings = new Map<number, Declaration>();
   /** Declaring identifier node id to its declaration. */
   private readonly declarations = new Map<number, Declaration>();
+  /** References to local declarations (all in the declaration's unit). */
   private readonly references = new Map<Declaration, Node[]>();
+  /** References to package-level names and imports, per unit, so that they can be given in unit order. */
+  private readonly outerReferences: Map<Declaration, Node[]>[] = [];
+  /** Package-level declarations by name. */
   private readonly byName = new Map<string, Declaration[]>();
+  /** Local declarations by name, per unit. */
+  private readonly unitByName: Map<string, Declaration[]>[] = [];
+  /** The top-level declarations, in source order. */
+  private readonly units: Node[];
+  /** Per unit: undefined until resolved, true once resolved, else the error its resolution threw. */
+  private readonly unitState: (true | { error: unknown } | undefined)[] = [];
+  private readonly file: Scope;
+  /** While a unit is resolved, its index (where declarations and references go). */
+  private current = -1;
 
   constructor(root: Node, imports: Imports) {
     const universe = new Scope(null, root);
     for (const [name, path] of imports.byName) {
       universe.names.set(name, { name, kind: 'import', node: root, scope: root, importPath: path });
     }
-    const file = new Scope(universe, root);
-    this.declarePackageLevel(root, file);
-    for (const child of namedChildren(root)) this.visit(child, file);
+    this.file = new Scope(universe, root);
+    this.imports = imports;
+    this.units = namedChildren(root);
+    this.declarePackageLevel(root, this.file);
+    this.eager = root.hasError || this.units.some((u) => !SELF_CONTAINED_UNITS.has(u.type));
+    if (this.eager) for (let i = 0; i < this.units.length; i++) this.resolveUnit(i);
   }
+
+  /** True when the whole file was resolved at once (a local declaration may then be visible in other units). */
+  private readonly eager: boolean;
+
+  private readonly imports: Imports;
 
   /** The declaration an identifier refers to (or declares); undefined for universe or other-file names. */
   resolve(identifier: Node): Declaration | undefined {
+    this.resolveUnitsAround(identifier);
     return this.bindings.get(identifier.id) ?? this.declarations.get(identifier.id);
   }
 
   /** True when `identifier` is a declaration site rather than a reference. */
   isDeclaration(identifier: Node): boolean {
+    this.resolveUnitsAround(identifier);
     return this.declarations.has(identifier.id);
   }
 
   /** Every reference (not the declaration itself) to `declaration`, in source order. */
   referencesTo(declaration: Declaration): readonly Node[] {
-    return this.references.get(declaration) ?? [];
+    if (declaration.kind === 'local') {
+      this.resolveUnitsAround(declaration.node);
+      return this.references.get(declaration) ?? [];
+    }
+    for (let i = 0; i < this.units.length; i++) this.resolveUnit(i);
+    const all: Node[] = [];
+    for (const unit of this.outerReferences) for (const n of unit?.get(declaration) ?? []) all.push(n);
+    return all;
   }
 
   /**
@@ -73,17 +112,72 @@ export class Resolution {
    */
   lookupAt(at: Node, name: string): Declaration | undefined {
     let best: Declaration | undefined;
-    for (const d of this.byName.get(name) ?? []) {
-      const visible = d.kind === 'package' || (d.scope.startIndex <= at.startIndex && at.endIndex <= d.scope.endIndex && d.node.startIndex < at.startIndex);
-      if (visible && (!best || d.scope.endIndex - d.scope.startIndex <= best.scope.endIndex - best.scope.startIndex)) best = d;
+    const consider = (candidates: readonly Declaration[] | undefined) => {
+      for (const d of candidates ?? []) {
+        const visible = d.kind === 'package' || (d.scope.startIndex <= at.startIndex && at.endIndex <= d.scope.endIndex && d.node.startIndex < at.startIndex);
+        if (visible && (!best || d.scope.endIndex - d.scope.startIndex <= best.scope.endIndex - best.scope.startIndex)) best = d;
+      }
+    };
+    consider(this.byName.get(name));
+    // A local declaration is visible only inside its unit (unless the file was resolved eagerly).
+    for (const i of this.eager ? this.units.keys() : this.unitsAround(at)) {
+      this.resolveUnit(i);
+      consider(this.unitByName[i]?.get(name));
     }
     return best;
   }
 
   /** True when `identifier` refers to the import of `path` (not shadowed). */
   refersToImport(identifier: Node, path: string): boolean {
+    // Only a name that imports `path` can refer to it: no need to resolve otherwise.
+    if (this.imports.byName.get(identifier.text) !== path) return false;
+    this.resolveUnitsAround(identifier);
     const d = this.bindings.get(identifier.id);
     return d?.kind === 'import' && d.importPath === path;
+  }
+
+  /** Indices of the units whose extent contains `node`'s, in source order. */
+  private unitsAround(node: Node): number[] {
+    const start = node.startIndex;
+    const end = node.endIndex;
+    // The last unit that starts at or before `start`; zero-width or adjacent units may share a boundary.
+    let lo = 0;
+    let hi = this.units.length - 1;
+    let last = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.units[mid].startIndex <= start) {
+        last = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    const found: number[] = [];
+    for (let i = last; i >= 0; i--) {
+      const unit = this.units[i];
+      if (unit.endIndex < start) break;
+      if (unit.startIndex <= start && end <= unit.endIndex) found.push(i);
+    }
+    return found.reverse();
+  }
+
+  private resolveUnitsAround(node: Node): void {
+    for (const i of this.unitsAround(node)) this.resolveUnit(i);
+  }
+
+  private resolveUnit(i: number): void {
+    const state = this.unitState[i];
+    if (state === true) return;
+    if (state) throw state.error;
+    this.current = i;
+    try {
+      this.visit(this.units[i], this.file);
+      this.unitState[i] = true;
+    } catch (error) {
+      this.unitState[i] = { error };
+      throw error;
+    } finally {
+      this.current = -1;
+    }
   }
 
   private declarePackageLevel(root: Node, file: Scope): void {
@@ -114,8 +208,9 @@ export class Resolution {
     const declaration: Declaration = { name: identifier.text, kind, node: identifier, scope: scope.node };
     scope.names.set(identifier.text, declaration);
     this.declarations.set(identifier.id, declaration);
-    let sameName = this.byName.get(identifier.text);
-    if (!sameName) this.byName.set(identifier.text, (sameName = []));
+    const byName = kind === 'package' ? this.byName : (this.unitByName[this.current] ??= new Map());
+    let sameName = byName.get(identifier.text);
+    if (!sameName) byName.set(identifier.text, (sameName = []));
     sameName.push(declaration);
   }
 
@@ -123,8 +218,9 @@ export class Resolution {
     const declaration = scope.lookup(identifier.text);
     if (!declaration) return;
     this.bindings.set(identifier.id, declaration);
-    let list = this.references.get(declaration);
-    if (!list) this.references.set(declaration, (list = []));
+    const references = declaration.kind === 'local' ? this.references : (this.outerReferences[this.current] ??= new Map());
+    let list = references.get(declaration);
+    if (!list) references.set(declaration, (list = []));
     list.push(identifier);
   }
 
@@ -222,6 +318,9 @@ export class Resolution {
     }
   }
 }
+
+/** Top-level declarations that cannot declare into the file scope (in a tree without syntax errors). */
+const SELF_CONTAINED_UNITS = new Set(['package_clause', 'import_declaration', 'function_declaration', 'method_declaration', 'var_declaration', 'const_declaration', 'type_declaration']);
 
 function specsOf(declaration: Node): Node[] {
   const specs: Node[] = [];

@@ -68,16 +68,22 @@ export function walk(node: Node, visit: (n: Node) => boolean | void): void {
   const cursor = node.walk();
   try {
     let descend = true;
+    // How far below `node` the cursor is: back at 0, the walk is over (no node object needed to tell).
+    let depth = 0;
     for (;;) {
       if (descend) {
         descend = visit(cursor.currentNode) !== false && cursor.gotoFirstChild();
-        if (descend) continue;
+        if (descend) {
+          depth++;
+          continue;
+        }
       }
-      if (cursor.gotoNextSibling()) {
+      if (depth > 0 && cursor.gotoNextSibling()) {
         descend = true;
         continue;
       }
-      if (!cursor.gotoParent() || cursor.currentNode.id === node.id) return;
+      if (depth === 0 || !cursor.gotoParent()) return;
+      if (--depth === 0) return;
       descend = false;
     }
   } finally {
@@ -97,4 +103,59 @@ export function stringLiteralValue(node: Node): string | null {
   if (node.type === 'raw_string_literal') return node.text.slice(1, -1);
   if (node.type === 'interpreted_string_literal') return node.text.slice(1, -1).replace(/\\(.)/g, '$1');
   return null;
+}
+
+/** Node types that can occur inside an interpreted string literal (which tree-sitter-go does not keep as one token). */
+const STRING_INTERIOR_TYPES = new Set(['escape_sequence', 'interpreted_string_literal_content', '"', 'ERROR', 'comment']);
+
+/**
+ * Every node of `root`'s subtree (root included) whose type is in `types`, in
+ * source order (pre-order, as a cursor walk visits them). The walk usually
+ * runs inside wasm (descendantsOfType), which costs far less than a cursor
+ * walk driven from JavaScript, one call per node and move. But it cannot skip
+ * the interior of string literals, where files of embedded data (hundreds of
+ * thousands of escape sequences) spend most of their nodes; when the
+ * estimated share of such nodes makes it pay, a cursor walk that does not
+ * enter string literals is used instead. Both give the same nodes.
+ */
+export function nodesOfTypes(root: Node, types: ReadonlySet<string>, text: string): Node[] {
+  if (types.size === 0) return [];
+  const canSkipStrings = ![...types].some((t) => STRING_INTERIOR_TYPES.has(t));
+  if (canSkipStrings && root.descendantCount > 30_000 && mostlyEscapes(root, text)) return cursorNodesOfTypes(root, types);
+  // descendantsOfType skips zero-width nodes at offset 0 (its range starts there): walk an empty tree by hand.
+  if (root.endIndex === 0) return cursorNodesOfTypes(root, types);
+  return root.descendantsOfType([...types]).filter((n): n is Node => !!n);
+}
+
+/** True when escape sequences (about two string-interior nodes each) are a large share of the subtree's nodes. */
+function mostlyEscapes(root: Node, text: string): boolean {
+  const end = root.endIndex;
+  const enough = root.descendantCount / 8;
+  let escapes = 0;
+  for (let i = text.indexOf('\\', root.startIndex); i !== -1 && i < end; i = text.indexOf('\\', i + 2)) {
+    if (++escapes >= enough) return true;
+  }
+  return false;
+}
+
+function cursorNodesOfTypes(root: Node, types: ReadonlySet<string>): Node[] {
+  const nodes: Node[] = [];
+  const cursor = root.walk();
+  try {
+    for (let more = true; more; ) {
+      const type = cursor.nodeType;
+      if (types.has(type)) nodes.push(cursor.currentNode);
+      if ((type !== 'interpreted_string_literal' && cursor.gotoFirstChild()) || cursor.gotoNextSibling()) continue;
+      more = false;
+      while (cursor.gotoParent()) {
+        if (cursor.gotoNextSibling()) {
+          more = true;
+          break;
+        }
+      }
+    }
+  } finally {
+    cursor.delete();
+  }
+  return nodes;
 }

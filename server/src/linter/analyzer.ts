@@ -15,6 +15,12 @@ export interface AnalyzerOptions {
   reader?: SourceReader;
   /** The Go version of every file (default: the `go` directive of the nearest go.mod, read from disk). */
   goVersion?: GoVersion;
+  /**
+   * Keep the trees of the directory being linted, so that a file is parsed
+   * once for itself and its siblings' facts (for scans, which lint a
+   * directory's files one after the other; not for an editor).
+   */
+  keepTrees?: boolean;
 }
 
 export class Analyzer {
@@ -22,21 +28,26 @@ export class Analyzer {
   /** go.mod lookups; call `goModules.forget()` when a go.mod changes. */
   readonly goModules = new GoModIndex();
 
-  private constructor(readonly parser: GoParser, reader?: SourceReader, private readonly goVersion?: GoVersion) {
-    this.packages = new PackageIndex(parser, reader);
+  private constructor(readonly parser: GoParser, reader?: SourceReader, private readonly goVersion?: GoVersion, keepTrees = false) {
+    this.packages = new PackageIndex(parser, reader, keepTrees);
   }
 
   static async create(options: AnalyzerOptions = {}): Promise<Analyzer> {
-    return new Analyzer(new GoParser(await loadGo(options.wasmDirectory)), options.reader, options.goVersion);
+    return new Analyzer(new GoParser(await loadGo(options.wasmDirectory)), options.reader, options.goVersion, options.keepTrees);
   }
 
-  /** Parses and lints `text`; the tree is freed before returning. */
+  /** Parses and lints `text`; the tree is freed before returning (or kept by the package index, with `keepTrees`). */
   lintText(path: string, text: string, rules: readonly ActiveRule[]): LintResult {
+    const kept = this.packages.keptTree(path, text);
+    if (kept) return this.lintTree(path, text, kept, rules);
     const tree = this.parser.parse(text);
+    let keeping = false;
     try {
-      return this.lintTree(path, text, tree, rules);
+      const result = this.lintTree(path, text, tree, rules);
+      keeping = this.packages.keepTree(path, text, tree);
+      return result;
     } finally {
-      tree.delete();
+      if (!keeping) tree.delete();
     }
   }
 

@@ -1,8 +1,8 @@
 // Runs the active rules over one file in a single walk of its tree, then
 // drops suppressed findings. A rule that throws on a strange tree (half-typed
 // code) loses its findings for that file; the others still report.
-import type { Node } from 'web-tree-sitter';
 import type { GoFile } from '../engine/file';
+import { nodesOfTypes } from '../engine/syntax';
 import type { Finding, Report, RuleContext, Severity } from '../ruleapi/rule';
 import type { ActiveRule } from './config';
 import { LineIndex } from './positions';
@@ -35,37 +35,24 @@ export function lintFile(file: GoFile, rules: readonly ActiveRule[]): LintResult
     return context;
   };
 
-  // One pass over the tree; a node object is only made for the node types some rule asked for.
-  const cursor = file.root.walk();
-  try {
-    for (let more = true; more; ) {
-      const interested = byType.get(cursor.nodeType);
-      if (interested) {
-        const node: Node = cursor.currentNode;
-        for (const active of interested) {
-          if (failed.has(active.rule.id)) continue;
-          try {
-            active.rule.visit(node, contextOf(active));
-          } catch (error) {
-            failed.set(active.rule.id, error);
-          }
-        }
-      }
-      if (cursor.gotoFirstChild() || cursor.gotoNextSibling()) continue;
-      more = false;
-      while (cursor.gotoParent()) {
-        if (cursor.gotoNextSibling()) {
-          more = true;
-          break;
-        }
+  // One pass over the tree, in source order; a node object is only made for
+  // the node types some rule asked for, and the walk itself runs in wasm.
+  const nodes = nodesOfTypes(file.root, new Set(byType.keys()), file.text);
+  for (const node of nodes) {
+    const interested = byType.get(node.type);
+    if (!interested) continue;
+    for (const active of interested) {
+      if (failed.has(active.rule.id)) continue;
+      try {
+        active.rule.visit(node, contextOf(active));
+      } catch (error) {
+        failed.set(active.rule.id, error);
       }
     }
-  } finally {
-    cursor.delete();
   }
 
   const kept = findings.filter((f) => !failed.has(f.ruleId));
-  const suppressions = kept.length > 0 ? new Suppressions(file.root) : undefined;
+  const suppressions = kept.length > 0 ? new Suppressions(file.root, file.text) : undefined;
   const lines = kept.length > 0 ? new LineIndex(file.text) : undefined;
   return {
     findings: kept.filter((f) => !suppressions!.suppresses(f.ruleId, lines!.lineOf(f.start))).sort((a, b) => a.start - b.start || a.ruleId.localeCompare(b.ruleId)),

@@ -4,7 +4,6 @@
 //   //nolint[:<rule>[,<rule>]]                (golangci-lint) at the end of the line
 // `go-concurrency-lint` and `all` name every rule of this tool.
 import type { Node } from 'web-tree-sitter';
-import { walk } from '../engine/syntax';
 
 const TOOL = 'go-concurrency-lint';
 
@@ -12,11 +11,19 @@ export class Suppressions {
   private readonly byLine = new Map<number, Set<string>>();
   private readonly fileWide = new Set<string>();
 
-  constructor(root: Node) {
-    walk(root, (n) => {
-      if (n.type === 'comment') this.read(n);
-      return true;
-    });
+  constructor(root: Node, text: string = root.text) {
+    // Only comments that contain "//lint:" or "nolint" can suppress: find
+    // those words in the text and read the comments they are in, rather than
+    // walking the whole tree for comments.
+    const read = new Set<number>();
+    for (const word of ['//lint:', 'nolint']) {
+      for (let i = text.indexOf(word); i !== -1; i = text.indexOf(word, i + 1)) {
+        const node = root.descendantForIndex(i, i + 1);
+        if (node?.type !== 'comment' || read.has(node.startIndex)) continue;
+        read.add(node.startIndex);
+        this.read(node);
+      }
+    }
   }
 
   /** True when a comment suppresses `ruleId` on the 0-based `line`. */

@@ -28,7 +28,7 @@ export async function scanFiles(paths: readonly string[], options: ScanOptions, 
     hooks.onResult?.(result);
   };
   if (jobs <= 1 || paths.length < 2) {
-    const scanner = new FileScanner(hooks.analyzer ?? (await Analyzer.create({ goVersion: options.goVersion })), options);
+    const scanner = new FileScanner(hooks.analyzer ?? (await Analyzer.create({ goVersion: options.goVersion, keepTrees: true })), options);
     for (const path of paths) {
       if (hooks.isCancelled?.()) break;
       done(scanner.scan(path));

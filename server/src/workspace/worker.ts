@@ -9,7 +9,7 @@ export interface ScanRequest {
 }
 
 async function main(): Promise<void> {
-  const scanner = new FileScanner(await Analyzer.create({ goVersion: (workerData as ScanOptions).goVersion }), workerData as ScanOptions);
+  const scanner = new FileScanner(await Analyzer.create({ goVersion: (workerData as ScanOptions).goVersion, keepTrees: true }), workerData as ScanOptions);
   parentPort!.on('message', ({ id, path }: ScanRequest) => {
     let result;
     try {

@@ -1,0 +1,109 @@
+// node scripts/profile.mjs [files...] [--iterations N] [--rules a,b]
+// In-process timings (median of N runs) of each phase of linting one file:
+// parse, identifier resolution, each rule alone (with resolution already
+// built, so shared lazy facts like CFGs are charged to the first rule that
+// asks), and the whole lint (fresh GoFile, every rule). Default files:
+// net/http/transport.go and time/tzdata/zipdata.go of $(go env GOROOT).
+// Bundles the engine with esbuild (as scripts/build.mjs does) into a temp
+// file; add `--cpu-prof` to node to find hot spots:
+//   node --cpu-prof --cpu-prof-dir=/tmp/prof scripts/profile.mjs
+import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, copyFileSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+const root = join(dirname(new URL(import.meta.url).pathname), '..');
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = args.indexOf(name);
+  if (i < 0) return fallback;
+  const value = args[i + 1];
+  args.splice(i, 2);
+  return value;
+};
+const iterations = Number(option('--iterations', '30'));
+const only = option('--rules', undefined)?.split(',');
+const goroot = execFileSync('go', ['env', 'GOROOT'], { encoding: 'utf8' }).trim();
+const files = args.length ? args : [join(goroot, 'src/net/http/transport.go'), join(goroot, 'src/time/tzdata/zipdata.go')];
+
+const out = mkdtempSync(join(tmpdir(), 'gcl-profile-'));
+const entry = `
+import { Analyzer } from './server/src/linter/analyzer';
+import { activeRules } from './server/src/linter/config';
+import { lintFile } from './server/src/linter/linter';
+import { GoFile } from './server/src/engine/file';
+export { Analyzer, activeRules, lintFile, GoFile };
+`;
+await build({
+  stdin: { contents: entry, resolveDir: root, loader: 'ts' },
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  outfile: join(out, 'profile.js'),
+  logLevel: 'warning',
+  alias: { 'web-tree-sitter': require.resolve('web-tree-sitter') },
+});
+copyFileSync(require.resolve('web-tree-sitter/tree-sitter.wasm'), join(out, 'tree-sitter.wasm'));
+copyFileSync(join(dirname(require.resolve('tree-sitter-go/package.json')), 'tree-sitter-go.wasm'), join(out, 'tree-sitter-go.wasm'));
+const { Analyzer, activeRules, lintFile, GoFile } = require(join(out, 'profile.js'));
+
+const analyzer = await Analyzer.create({ wasmDirectory: out });
+const rules = activeRules(only ? { only } : {});
+
+/** Median time of `run(setup())`; `setup` is not timed. */
+function median(run, setup = () => undefined) {
+  run(setup()); // warm up
+  const times = [];
+  for (let i = 0; i < iterations; i++) {
+    const state = setup();
+    const start = process.hrtime.bigint();
+    run(state);
+    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+for (const path of files) {
+  const text = readFileSync(path, 'utf8');
+  const tree = analyzer.parser.parse(text);
+  const fresh = () => new GoFile(path, text, tree, analyzer.packages, () => analyzer.goVersionFor(path));
+  const rows = [];
+  rows.push(['parse', median(() => analyzer.parser.parse(text).delete())]);
+  let resolutionError;
+  try {
+    fresh().resolution;
+  } catch (error) {
+    resolutionError = error;
+  }
+  rows.push([resolutionError ? `resolution (throws: ${String(resolutionError).slice(0, 40)})` : 'resolution', median(() => {
+    try {
+      fresh().resolution;
+    } catch {}
+  })]);
+  let findings = 0;
+  let failures = [];
+  rows.push(['lint (all rules, incl. resolution)', median(() => {
+    const result = lintFile(fresh(), rules);
+    findings = result.findings.length;
+    failures = result.failures.map((f) => f.ruleId);
+  })]);
+  if (failures.length) rows.push([`(rules that threw: ${failures.join(', ')})`, 0]);
+  const prebuilt = () => {
+    const file = fresh();
+    try {
+      void file.resolution;
+    } catch {}
+    return file;
+  };
+  const perRule = rules.map((active) => [`  ${active.rule.id}`, median((file) => lintFile(file, [active]), prebuilt)]);
+  perRule.sort((a, b) => b[1] - a[1]);
+  rows.push(['rules alone (resolution prebuilt), sum', perRule.reduce((n, r) => n + r[1], 0)], ...perRule);
+  console.log(`${path.slice(goroot.length + 1)} (${text.split('\n').length} lines, ${findings} findings), median of ${iterations}:`);
+  for (const [what, ms] of rows) console.log(`  ${what.padEnd(40)} ${ms.toFixed(2)} ms`);
+  tree.delete();
+}
