@@ -157,4 +157,24 @@ describe('language server settings', () => {
       await client.stop();
     }
   });
+
+  test('a file that takes long to parse does not hold up other files or requests', async () => {
+    // About 1.9 MB of Go: hundreds of milliseconds of parsing in one piece.
+    const body = Array.from({ length: 9000 }, (_, i) => `func f${i}(x int) int {\n\tif x > ${i} {\n\t\treturn x * ${i}\n\t}\n\treturn x + ${i}\n}\n`).join('\n');
+    const client = await TestClient.start();
+    const big = 'file:///tmp/gcl-lsp/big/big.go';
+    const small = 'file:///tmp/gcl-lsp/small/small.go';
+    try {
+      const order: string[] = [];
+      const bigDone = client.diagnostics(big).then(() => order.push('big'));
+      const smallDone = client.diagnostics(small).then(() => order.push('small'));
+      await client.open(big, `package big\n\n${body}`);
+      await client.open(small, LEAK);
+      const answered = client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri: small }, range: { start: { line: 5, character: 16 }, end: { line: 5, character: 16 } }, context: { diagnostics: [] } }).then(() => order.push('request'));
+      await Promise.all([bigDone, smallDone, answered]);
+      assert.equal(order[order.length - 1], 'big', `order: ${order.join(', ')}`);
+    } finally {
+      await client.stop();
+    }
+  });
 });

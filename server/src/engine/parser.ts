@@ -21,11 +21,44 @@ export class GoParser {
     this.parser.setLanguage(go);
   }
 
+  private slicedParses: Promise<unknown> = Promise.resolve();
+
   /** Parses `text`, reusing `previous` (already `edit`ed) when given. */
   parse(text: string, previous?: Tree): Tree {
     const tree = this.parser.parse(text, previous ?? null);
     if (!tree) throw new Error('tree-sitter returned no tree');
     return tree;
+  }
+
+  /**
+   * Parses `text` a slice of at most `sliceMs` at a time, letting the event
+   * loop run between slices: tree-sitter resumes a parse that its progress
+   * callback halted. Sliced parses run one after another; a parser that
+   * does sliced parses must not be used for `parse` (it would resume the
+   * halted parse on the wrong text). `previous` must stay alive until the
+   * promise settles.
+   */
+  parseInSlices(text: string, previous: Tree | undefined, sliceMs: number): Promise<Tree> {
+    const run = this.slicedParses.then(async () => {
+      for (;;) {
+        const deadline = performance.now() + sliceMs;
+        const tree = this.parser.parse(text, previous ?? null, { progressCallback: () => performance.now() > deadline });
+        if (tree) return tree;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    });
+    this.slicedParses = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Settles when the sliced parses started so far have ended. */
+  idle(): Promise<unknown> {
+    return this.slicedParses;
+  }
+
+  /** Frees the parser's wasm memory; it cannot be used afterwards. */
+  delete(): void {
+    this.parser.delete();
   }
 }
 

@@ -1,16 +1,26 @@
 // Open documents: their text (LSP's incremental sync applied change by
 // change) and their parse tree, kept incremental with tree.edit + reparse.
-// Trees live in wasm memory and are freed explicitly when a document closes.
+// Parses run in slices, so a file that takes long to parse never holds up
+// other requests. Trees live in wasm memory and are freed explicitly when a
+// document closes.
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
-import type { GoParser, Tree } from '../engine/parser';
+import { GoParser, type Tree } from '../engine/parser';
+import type { Language } from 'web-tree-sitter';
 
 export class OpenDocument {
   /** The tree of the text as of the last `parse()`, edited since then. */
   private tree: Tree | undefined;
-  private treeIsCurrent = false;
+  /** The version `tree` was parsed for; it is current when that is the document's version. */
+  private treeVersion: number | undefined;
+  private closed = false;
+  /** Its own parser: a halted parse resumes on the same text, and other documents' parses go on meanwhile. */
+  private parser: GoParser | undefined;
 
-  constructor(public document: TextDocument) {}
+  constructor(
+    public document: TextDocument,
+    private readonly language: Language,
+  ) {}
 
   get version(): number {
     return this.document.version;
@@ -38,23 +48,48 @@ export class OpenDocument {
       }
       this.document = TextDocument.update(this.document, [change], version);
     }
-    this.treeIsCurrent = false;
   }
 
-  /** The tree of the current text, reparsed incrementally when it changed. */
-  parse(parser: GoParser): Tree {
-    if (!this.tree || !this.treeIsCurrent) {
-      const next = parser.parse(this.text, this.tree);
-      this.freeTree();
-      this.tree = next;
-      this.treeIsCurrent = true;
+  /**
+   * The tree of the current text, reparsed incrementally (and in slices)
+   * when it changed; undefined when the document changed or closed during
+   * the parse (the newer version gets its own parse).
+   */
+  async parse(sliceMs: number): Promise<Tree | undefined> {
+    if (this.tree && this.treeVersion === this.version) return this.tree;
+    const version = this.version;
+    // Changes that arrive during the parse edit `tree`; the parse uses a copy.
+    const previous = this.tree?.copy();
+    let next: Tree;
+    try {
+      this.parser ??= new GoParser(this.language);
+      next = await this.parser.parseInSlices(this.text, previous, sliceMs);
+    } finally {
+      previous?.delete();
     }
-    return this.tree;
+    if (this.closed || this.version !== version) {
+      next.delete();
+      return undefined;
+    }
+    this.tree?.delete();
+    this.tree = next;
+    this.treeVersion = version;
+    return next;
   }
 
   freeTree(): void {
     this.tree?.delete();
     this.tree = undefined;
+    this.treeVersion = undefined;
+  }
+
+  close(): void {
+    this.closed = true;
+    this.freeTree();
+    // A parse in progress finishes first (its result is dropped).
+    const parser = this.parser;
+    this.parser = undefined;
+    if (parser) void parser.idle().then(() => parser.delete());
   }
 }
 

@@ -28,6 +28,8 @@ import { basename, dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { version } from '../../../package.json';
 import { diskReader } from '../engine/package';
+import { loadGo } from '../engine/parser';
+import type { Language } from 'web-tree-sitter';
 import { Analyzer } from '../linter/analyzer';
 import { activeRules, type ActiveRule, type LintConfig } from '../linter/config';
 import { preferredEdits } from '../linter/fixes';
@@ -41,6 +43,8 @@ import { SCAN_COMMAND, WorkspaceScan, type ScanProgress, type ScanSummary } from
 
 /** Delay between the last keystroke and the lint, as editors' linters do. */
 export const DEBOUNCE_MS = 150;
+/** Longest stretch a parse of an open document holds the server before other messages are handled. */
+const PARSE_SLICE_MS = 20;
 
 interface Linted {
   version: number;
@@ -50,6 +54,7 @@ interface Linted {
 
 export class Server {
   private analyzer!: Analyzer;
+  private language!: Language;
   private readonly documents = new Map<string, OpenDocument>();
   private readonly linted = new Map<string, Linted>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
@@ -70,8 +75,8 @@ export class Server {
     connection.onInitialize((params) => this.initialize(params));
     connection.onInitialized(() => this.initialized());
     connection.onDidOpenTextDocument(({ textDocument: d }) => {
-      this.documents.set(d.uri, new OpenDocument(TextDocument.create(d.uri, d.languageId, d.version, d.text)));
-      this.lintNow(d.uri);
+      this.documents.set(d.uri, new OpenDocument(TextDocument.create(d.uri, d.languageId, d.version, d.text), this.language));
+      void this.lintNow(d.uri);
     });
     connection.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
       const document = this.documents.get(textDocument.uri);
@@ -103,7 +108,7 @@ export class Server {
     connection.onCodeAction((params) => this.codeActions(params));
     connection.onShutdown(() => {
       for (const timer of this.timers.values()) clearTimeout(timer);
-      for (const document of this.documents.values()) document.freeTree();
+      for (const document of this.documents.values()) document.close();
       this.documents.clear();
     });
   }
@@ -116,6 +121,7 @@ export class Server {
         read: (path) => this.documents.get(pathToFileURL(path).href)?.text ?? disk.read(path),
       },
     });
+    this.language = await loadGo();
     this.pullConfiguration = !!params.capabilities.workspace?.configuration;
     this.serverProgress = !!params.capabilities.window?.workDoneProgress;
     this.watchFilesDynamically = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
@@ -229,7 +235,7 @@ export class Server {
     if (raw === undefined || raw === null) return;
     const before = JSON.stringify(this.scanRelevant(this.settings));
     this.applySettings(readSettings(raw));
-    for (const uri of this.documents.keys()) this.lintNow(uri);
+    for (const uri of this.documents.keys()) void this.lintNow(uri);
     // Closed files' diagnostics came from the old rules or excludes.
     if (this.scan.active && JSON.stringify(this.scanRelevant(this.settings)) !== before) void this.scanInBackground();
   }
@@ -241,7 +247,7 @@ export class Server {
   private close(uri: string): void {
     clearTimeout(this.timers.get(uri));
     this.timers.delete(uri);
-    this.documents.get(uri)?.freeTree();
+    this.documents.get(uri)?.close();
     this.documents.delete(uri);
     this.linted.delete(uri);
     this.lastChange.delete(uri);
@@ -266,7 +272,7 @@ export class Server {
       setTimeout(
         () => {
           this.timers.delete(uri);
-          this.lintNow(uri);
+          void this.lintNow(uri);
         },
         quiet ? 0 : DEBOUNCE_MS,
       ),
@@ -279,15 +285,21 @@ export class Server {
     for (const other of this.documents.keys()) if (other !== uri && dirname(fileUriToPath(other)) === dir) this.schedule(other);
   }
 
-  /** Lints the current version and publishes it; a newer version is linted from scratch later. */
-  private lintNow(uri: string): void {
+  /**
+   * Lints the current version and publishes it. When the document changes
+   * (or closes) while it is parsed, nothing is published: the newer version
+   * has its own lint scheduled.
+   */
+  private async lintNow(uri: string): Promise<void> {
     const document = this.documents.get(uri);
     if (!document) return;
     const { version: documentVersion, text } = document;
     let findings: Finding[] = [];
     if (this.settings.enable && this.withinSizeLimit(uri, text)) {
       try {
-        const result = this.analyzer.lintTree(fileUriToPath(uri), text, document.parse(this.analyzer.parser), this.rules);
+        const tree = await document.parse(PARSE_SLICE_MS);
+        if (!tree || this.documents.get(uri) !== document) return;
+        const result = this.analyzer.lintTree(fileUriToPath(uri), text, tree, this.rules);
         findings = result.findings;
         for (const failure of result.failures) this.connection.console.error(`${failure.ruleId} failed on ${uri}: ${String((failure.error as Error)?.stack ?? failure.error)}`);
       } catch (error) {
@@ -313,12 +325,14 @@ export class Server {
     return false;
   }
 
-  private codeActions(params: CodeActionParams): CodeAction[] {
+  private async codeActions(params: CodeActionParams): Promise<CodeAction[]> {
     const uri = params.textDocument.uri;
     const document = this.documents.get(uri);
     if (!document) return [];
-    if (this.linted.get(uri)?.version !== document.version) this.lintNow(uri);
-    const linted = this.linted.get(uri)!;
+    if (this.linted.get(uri)?.version !== document.version) await this.lintNow(uri);
+    const linted = this.linted.get(uri);
+    // The document changed again meanwhile: the editor asks again for the new version.
+    if (!linted || linted.version !== document.version) return [];
     const only = params.context.only;
     const wants = (kind: string) => !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
     const actions: CodeAction[] = [];
