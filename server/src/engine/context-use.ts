@@ -176,6 +176,10 @@ export function builtinKeyType(file: GoFile, key: Node): string | null {
 
 /** True when a `// detached` comment (`// detached: reason`) is on the line of `node`'s start or on the line before. */
 export function hasDetachedComment(file: GoFile, node: Node): boolean {
+  // Such a comment is a piece of the file's text: without one anywhere, no node has one.
+  let mentions = mentionsDetached.get(file);
+  if (mentions === undefined) mentionsDetached.set(file, (mentions = DETACHED_ANYWHERE.test(file.text)));
+  if (!mentions) return false;
   const row = node.startPosition.row;
   let found = false;
   const visit = (n: Node): void => {
@@ -189,6 +193,10 @@ export function hasDetachedComment(file: GoFile, node: Node): boolean {
   visit(file.root);
   return found;
 }
+
+/** Per version of a file: whether its text has a `// detached` comment anywhere (a necessary condition for hasDetachedComment). */
+const mentionsDetached = new WeakMap<GoFile, boolean>();
+const DETACHED_ANYWHERE = /\/\/\s*detached/i;
 
 /** Callee names that mark a detached context on purpose: `context.WithoutCancel(...)`, `detach(...)`, `xcontext.Detached(...)`. */
 const DETACHING_CALLEE = /detach|withoutcancel|nocancel|uncancel/i;

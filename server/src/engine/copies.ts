@@ -6,7 +6,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { GoFile } from './file';
 import type { FileFactKind } from './package';
-import { declaredType, holdsByValue } from './syncmap';
+import { declaredType, holdsByValue, mayHoldByValue } from './syncmap';
 import { namedChildren, unparen, walk } from './syntax';
 
 export type CopyKind = 'parameter' | 'receiver' | 'result' | 'dereference' | 'assignment' | 'range';
@@ -26,7 +26,7 @@ export interface Copy {
 /** Copies of values that hold a `sync.<syncType>` by value made by `fn`'s signature (function declaration, method or literal). */
 export function signatureCopies(file: GoFile, fn: Node, syncType: string): Copy[] {
   const out: Copy[] = [];
-  if (!fn.childForFieldName('body')) return out;
+  if (!fn.childForFieldName('body') || !mayHoldByValue(file, syncType)) return out;
   const receiver = fn.type === 'method_declaration' ? fn.childForFieldName('receiver') : null;
   for (const [list, kind] of [
     [receiver, 'receiver'],
@@ -86,6 +86,7 @@ function returnsOnlyLiterals(fn: Node, index: number, count: number): boolean {
 /** Copies inside a statement: `x := *p` / `x = *p` / `var x = *p`, `x := y` with y declared by value, range value variables. */
 export function statementCopies(file: GoFile, statement: Node, syncType: string): Copy[] {
   const out: Copy[] = [];
+  if (!mayHoldByValue(file, syncType)) return out;
   if (statement.type === 'range_clause') {
     const left = statement.childForFieldName('left');
     const targets = left ? namedChildren(left) : [];

@@ -21,6 +21,37 @@ export function goCall(goStatement: Node): Node | null {
  * the only method of the file with that name (`go s.loop()`).
  */
 export function goroutineFunction(file: GoFile, goStatement: Node): Node | null {
+  let memo = goroutineFunctions.get(file);
+  if (!memo) goroutineFunctions.set(file, (memo = new Map()));
+  let fn = memo.get(goStatement.id);
+  if (fn === undefined) memo.set(goStatement.id, (fn = computeGoroutineFunction(file, goStatement)));
+  return fn;
+}
+
+/** Per version of a file: goroutineFunction's answer by `go` statement id (several rules ask for the same statements). */
+const goroutineFunctions = new WeakMap<GoFile, Map<number, Node | null>>();
+
+/** Per version of a file: its top-level method declarations by name, in source order. */
+const methodsByFile = new WeakMap<GoFile, Map<string, Node[]>>();
+
+function methodsNamed(file: GoFile, name: string | undefined): Node[] {
+  let methods = methodsByFile.get(file);
+  if (!methods) {
+    methods = new Map();
+    for (const n of namedChildren(file.root)) {
+      if (n.type !== 'method_declaration') continue;
+      // The key of a method without a name field is undefined, as `childForFieldName('name')?.text` gives.
+      const key = n.childForFieldName('name')?.text as string;
+      let list = methods.get(key);
+      if (!list) methods.set(key, (list = []));
+      list.push(n);
+    }
+    methodsByFile.set(file, methods);
+  }
+  return methods.get(name as string) ?? [];
+}
+
+function computeGoroutineFunction(file: GoFile, goStatement: Node): Node | null {
   const call = goCall(goStatement);
   const callee = call?.childForFieldName('function');
   if (!callee) return null;
@@ -36,7 +67,7 @@ export function goroutineFunction(file: GoFile, goStatement: Node): Node | null 
     const operand = target.childForFieldName('operand');
     if (operand?.type === 'identifier' && file.resolution.resolve(operand)?.kind === 'import') return null;
     const name = target.childForFieldName('field')?.text;
-    const methods = namedChildren(file.root).filter((n) => n.type === 'method_declaration' && n.childForFieldName('name')?.text === name);
+    const methods = methodsNamed(file, name);
     return methods.length === 1 ? methods[0] : null;
   }
   return null;
@@ -358,4 +389,36 @@ export function isChannel(file: GoFile, expression: Node): boolean {
   const value = initialValue(declaration.node);
   if (value?.type !== 'call_expression' || value.childForFieldName('function')?.text !== 'make') return false;
   return value.childForFieldName('arguments')?.namedChildren[0]?.type === 'channel_type';
+}
+
+/** Per version of a file: its `go` statements in source order, and the function each runs as far as asked. */
+const goStatementsByFile = new WeakMap<GoFile, Node[]>();
+
+/**
+ * The first `go` statement of the file (in source order) whose goroutine
+ * function (goroutineFunction) is `fn`, or null. Only the statements up to
+ * that one are examined.
+ */
+export function firstGoStatementRunning(file: GoFile, fn: Node): Node | null {
+  let statements = goStatementsByFile.get(file);
+  if (!statements) goStatementsByFile.set(file, (statements = goStatements(file)));
+  for (const statement of statements) if (goroutineFunction(file, statement)?.id === fn.id) return statement;
+  return null;
+}
+
+/**
+ * Every `go` statement of the file, in source order (the order of a walk):
+ * a `go` statement starts with its keyword, so each one starts at an
+ * occurrence of "go" in the text, where it is the smallest named node
+ * around those two characters. Far fewer lookups than nodes in the tree.
+ */
+function goStatements(file: GoFile): Node[] {
+  const out: Node[] = [];
+  const root = file.root;
+  for (let i = file.text.indexOf('go'); i !== -1; i = file.text.indexOf('go', i + 1)) {
+    if (i < root.startIndex || i + 2 > root.endIndex) continue;
+    const node = root.namedDescendantForIndex(i, i + 2);
+    if (node?.type === 'go_statement' && node.startIndex === i) out.push(node);
+  }
+  return out;
 }

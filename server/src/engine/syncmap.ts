@@ -11,7 +11,7 @@ import { readImports, type Imports } from './imports';
 import type { FileFactKind } from './package';
 import type { Declaration } from './scope';
 import { isTerminating } from './loops';
-import { enclosingFunction, isFunction, namedChildren, statementsOf, unparen, walk } from './syntax';
+import { enclosingFunction, isFunction, namedChildren, nodesOfTypes, statementsOf, unparen, walk } from './syntax';
 
 const SYNC_PATH = 'sync';
 
@@ -124,42 +124,50 @@ export const SYNC_FACTS: FileFactKind<SyncFacts> = {
       return named && facts.embedding.has(named) ? 'Map' : named && facts.embeddingPool.has(named) ? 'Pool' : 'other';
     };
     // Package-level declarations only: struct fields of package types, package variables.
-    const visitTop = (n: Node): boolean => {
-      if (n.type === 'function_declaration' || n.type === 'method_declaration') return false;
-      if (n.type === 'field_declaration') {
-        const type = n.childForFieldName('type');
-        const names = n.childrenForFieldName('name').filter((x): x is Node => !!x);
-        for (const name of names) {
-          add(facts.fields, name.text, kindOf(type, null));
-          const typeName = localTypeName(type);
-          if (typeName) add(facts.fieldTypeNames, name.text, typeName);
-        }
-        // An embedded field is named by its type.
-        if (names.length === 0 && type) {
-          const embedded = type.type === 'pointer_type' ? type.namedChild(0) : type;
-          const fieldName = embedded?.type === 'qualified_type' ? embedded.childForFieldName('name')?.text : embedded?.type === 'type_identifier' ? embedded.text : undefined;
-          if (fieldName) add(facts.fields, fieldName, kindOf(type, null));
-        }
-        return true;
+    const visitField = (n: Node): void => {
+      const type = n.childForFieldName('type');
+      const names = n.childrenForFieldName('name').filter((x): x is Node => !!x);
+      for (const name of names) {
+        add(facts.fields, name.text, kindOf(type, null));
+        const typeName = localTypeName(type);
+        if (typeName) add(facts.fieldTypeNames, name.text, typeName);
       }
-      if (n.type === 'var_declaration' && n.parent?.type === 'source_file') {
-        walk(n, (spec) => {
-          if (spec.type !== 'var_spec') return true;
-          const type = spec.childForFieldName('type');
-          const values = spec.childForFieldName('value');
-          spec.childrenForFieldName('name').forEach((name, i) => {
-            if (name) add(facts.variables, name.text, kindOf(type, values ? namedChildren(values)[i] ?? null : null));
-          });
-          return false;
-        });
-        return false;
+      // An embedded field is named by its type.
+      if (names.length === 0 && type) {
+        const embedded = type.type === 'pointer_type' ? type.namedChild(0) : type;
+        const fieldName = embedded?.type === 'qualified_type' ? embedded.childForFieldName('name')?.text : embedded?.type === 'type_identifier' ? embedded.text : undefined;
+        if (fieldName) add(facts.fields, fieldName, kindOf(type, null));
       }
-      return true;
     };
-    for (const child of namedChildren(root)) if (child.type === 'type_declaration' || child.type === 'var_declaration') walk(child, visitTop);
+    const visitVariable = (spec: Node): void => {
+      const type = spec.childForFieldName('type');
+      const values = spec.childForFieldName('value');
+      spec.childrenForFieldName('name').forEach((name, i) => {
+        if (name) add(facts.variables, name.text, kindOf(type, values ? namedChildren(values)[i] ?? null : null));
+      });
+    };
+    // Every field declaration of a type declaration (nested struct types too,
+    // in source order); the outermost variable specs of a var declaration
+    // (not those of function literals in their values).
+    for (const child of namedChildren(root)) {
+      if (child.type === 'type_declaration') {
+        for (const field of nodesOfTypes(child, FIELD_DECLARATION, '')) visitField(field);
+      } else if (child.type === 'var_declaration' && child.parent?.type === 'source_file') {
+        for (const spec of nodesOfTypes(child, VAR_SPEC, '')) if (!insideVarSpec(spec, child)) visitVariable(spec);
+      }
+    }
     return facts;
   },
 };
+
+const FIELD_DECLARATION: ReadonlySet<string> = new Set(['field_declaration']);
+const VAR_SPEC: ReadonlySet<string> = new Set(['var_spec']);
+
+/** True when a var_spec lies inside another var_spec below `top`. */
+function insideVarSpec(spec: Node, top: Node): boolean {
+  for (let n = spec.parent; n && n.id !== top.id; n = n.parent) if (n.type === 'var_spec') return true;
+  return false;
+}
 
 function structFields(struct: Node): Node[] {
   const list = namedChildren(struct).find((c) => c.type === 'field_declaration_list');
@@ -253,6 +261,7 @@ export function isSyncMap(file: GoFile, expression: Node): boolean {
 
 /** The same as isSyncMap, for `sync.Map` or `sync.Pool`. */
 export function isSyncValue(file: GoFile, expression: Node, syncType: TrackedSyncType): boolean {
+  if (!maySyncValue(file, syncType)) return false;
   const e = unparen(expression);
   if (e.type === 'identifier') {
     const declaration = file.resolution.resolve(e);
@@ -587,33 +596,46 @@ export function holdsByValue(file: GoFile, type: Node | null, syncType: string):
   if (t.type === 'parenthesized_type' && t.namedChild(0)) return holdsByValue(file, t.namedChild(0), syncType);
   if (isSyncNamedType(t, file.imports, syncType)) return `sync.${syncType}`;
   if (t.type !== 'type_identifier' || PREDECLARED.has(t.text)) return null;
+  if (!holderTypeNames(file, syncType).has(t.text)) return null;
   // A type declared inside a function is not a package type: leave it alone.
   if (file.resolution.lookupAt(t, t.text)?.kind === 'local') return null;
-  let memo = holderMemo.get(file);
-  if (!memo) holderMemo.set(file, (memo = new Map()));
-  const key = `${syncType} ${t.text}`;
-  if (memo.has(key)) return memo.get(key)!;
+  return t.text;
+}
+
+/**
+ * The struct types of the package that hold a `sync.<syncType>` by value
+ * (directly, by embedding, through an array, or through a field of such a
+ * struct type), computed once per version of the file.
+ */
+export function holderTypeNames(file: GoFile, syncType: string): ReadonlySet<string> {
+  let bySync = holderNames.get(file);
+  if (!bySync) holderNames.set(file, (bySync = new Map()));
+  let names = bySync.get(syncType);
+  if (names) return names;
   const holders = new Map<string, { sync: Set<string>; types: Set<string> }>();
   for (const facts of packageSyncFacts(file)) for (const [name, held] of facts.holders) if (!holders.has(name)) holders.set(name, held);
-  const seen = new Set<string>();
-  const visit = (name: string): boolean => {
-    if (seen.has(name)) return false;
-    seen.add(name);
-    const held = holders.get(name);
-    if (!held) return false;
-    if (held.sync.has(syncType)) return true;
-    for (const inner of held.types) if (visit(inner)) return true;
-    return false;
-  };
-  const answer = visit(t.text) ? t.text : null;
-  memo.set(key, answer);
-  return answer;
+  const found = new Set<string>();
+  for (const root of holders.keys()) {
+    const seen = new Set<string>();
+    const visit = (name: string): boolean => {
+      if (seen.has(name)) return false;
+      seen.add(name);
+      const held = holders.get(name);
+      if (!held) return false;
+      if (held.sync.has(syncType)) return true;
+      for (const inner of held.types) if (visit(inner)) return true;
+      return false;
+    };
+    if (visit(root)) found.add(root);
+  }
+  bySync.set(syncType, found);
+  return found;
 }
 
 const PREDECLARED = new Set(['bool', 'byte', 'rune', 'string', 'error', 'any', 'int', 'int8', 'int16', 'int32', 'int64', 'uint', 'uint8', 'uint16', 'uint32', 'uint64', 'uintptr', 'float32', 'float64', 'complex64', 'complex128']);
 
-/** Per version of a file: holdsByValue's answers by sync type and type name. */
-const holderMemo = new WeakMap<GoFile, Map<string, string | null>>();
+/** Per version of a file: holderTypeNames by sync type. */
+const holderNames = new WeakMap<GoFile, Map<string, ReadonlySet<string>>>();
 
 /** The declared type of a local or file-level name (parameter, receiver, `var x T`), or null. */
 export function declaredType(file: GoFile, identifier: Node): Node | null {
@@ -732,4 +754,75 @@ export function actsOnLoadedEntry(file: GoFile, load: CheckedLoad, act: SyncMapC
     !locksBefore(fn, to) &&
     !writesBetween(file, fn, read.map, read.args[0], from, to)
   );
+}
+
+/**
+ * False when no type node of the file can make holdsByValue answer for
+ * `syncType`: the file's text names neither `syncType` (as in `sync.Map`)
+ * nor any struct type of the package that holds one by value. Once per
+ * version of the file and sync type.
+ */
+export function mayHoldByValue(file: GoFile, syncType: string): boolean {
+  let bySync = mayHold.get(file);
+  if (!bySync) mayHold.set(file, (bySync = new Map()));
+  let answer = bySync.get(syncType);
+  if (answer === undefined) {
+    answer = mentionsIdentifier(file.text, syncType) || [...holderTypeNames(file, syncType)].some((name) => mentionsIdentifier(file.text, name));
+    bySync.set(syncType, answer);
+  }
+  return answer;
+}
+
+const mayHold = new WeakMap<GoFile, Map<string, boolean>>();
+
+/**
+ * False when isSyncValue is false for every expression of the file: its
+ * text never names `syncType` (a declared type, `new(sync.Map)`,
+ * `&sync.Map{}`), and no file of the package declares a struct type that
+ * embeds one, a struct field or a package variable of that kind.
+ */
+function maySyncValue(file: GoFile, syncType: TrackedSyncType): boolean {
+  let bySync = maySync.get(file);
+  if (!bySync) maySync.set(file, (bySync = new Map()));
+  let answer = bySync.get(syncType);
+  if (answer === undefined) {
+    answer =
+      mentionsIdentifier(file.text, syncType) ||
+      packageSyncFacts(file).some((f) => {
+        if ((syncType === 'Map' ? f.embedding : f.embeddingPool).size > 0) return true;
+        for (const kinds of f.variables.values()) if (kinds.has(syncType)) return true;
+        for (const kinds of f.fields.values()) if (kinds.has(syncType)) return true;
+        return false;
+      });
+    bySync.set(syncType, answer);
+  }
+  return answer;
+}
+
+const maySync = new WeakMap<GoFile, Map<TrackedSyncType, boolean>>();
+
+/**
+ * True when `text` may hold `name` as an identifier token: an occurrence not
+ * followed by a letter, digit or underscore, and not preceded by a run of
+ * them that starts with a letter or underscore (which would make it part of
+ * a longer identifier). Comments and strings count too: a necessary
+ * condition, not a sufficient one.
+ */
+export function mentionsIdentifier(text: string, name: string): boolean {
+  for (let i = text.indexOf(name); i !== -1; i = text.indexOf(name, i + 1)) {
+    if (isWordCode(text.charCodeAt(i + name.length))) continue;
+    let j = i;
+    while (j > 0 && isWordCode(text.charCodeAt(j - 1))) j--;
+    if (j === i || !isLetterCode(text.charCodeAt(j))) return true;
+  }
+  return false;
+}
+
+/** An ASCII letter, digit or underscore (NaN, past the end, is none). */
+function isWordCode(c: number): boolean {
+  return (c >= 48 && c <= 57) || isLetterCode(c);
+}
+
+function isLetterCode(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 }

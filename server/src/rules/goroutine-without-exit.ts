@@ -7,7 +7,7 @@ import { contextInScope, type ContextInScope } from '../engine/context';
 import { valuesDerivedFrom } from '../engine/context-flow';
 import { hasDetachedComment } from '../engine/context-use';
 import type { GoFile } from '../engine/file';
-import { endlessLoops, goroutineFunction, isTickerRange } from '../engine/goroutines';
+import { endlessLoops, firstGoStatementRunning, goroutineFunction, isTickerRange } from '../engine/goroutines';
 import { enclosingFunction, indentationAt, namedChildren, statementsOf, topLevelFunction, unparen, walk } from '../engine/syntax';
 import { insertLineBefore } from '../ruleapi/edits';
 import type { Fix, RelatedLocation, Rule } from '../ruleapi/rule';
@@ -69,13 +69,7 @@ function runsForTheProcess(file: GoFile, goStatement: Node): boolean {
 /** True when `goStatement` is the first `go` statement of the file that runs `fn` (one finding per loop). */
 function firstStarter(file: GoFile, goStatement: Node, fn: Node): boolean {
   if (fn.type === 'func_literal') return true;
-  let first: Node | null = null;
-  walk(file.root, (n) => {
-    if (first) return false;
-    if (n.type === 'go_statement' && goroutineFunction(file, n)?.id === fn.id) first = n;
-    return true;
-  });
-  return (first as Node | null)?.id === goStatement.id;
+  return firstGoStatementRunning(file, fn)?.id === goStatement.id;
 }
 
 /** The same test as loop-ignores-context: the loop blocks and never mentions the context nor any value made from it, nor any Done/Err. */
