@@ -151,15 +151,6 @@ export function isInLoopWithin(node: Node, within: Node): boolean {
   return false;
 }
 
-/** The innermost `for` statement around `node` inside its own function, or null. */
-export function enclosingLoop(node: Node): Node | null {
-  for (let n = node.parent; n; n = n.parent) {
-    if (isFunction(n)) return null;
-    if (n.type === 'for_statement') return n;
-  }
-  return null;
-}
-
 /**
  * The ways out of the function reachable from after `from` (exclusive)
  * without passing a node that `blocks` accepts and without passing `stop`

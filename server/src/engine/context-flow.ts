@@ -4,7 +4,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { GoFile } from './file';
 import type { Declaration } from './scope';
-import { namedChildren, unparen } from './syntax';
+import { namedChildren, unparen, walk } from './syntax';
 
 const DERIVING = new Set([
   'WithValue',
@@ -92,4 +92,28 @@ function rootIdentifier(target: Node): Node | null {
     else return null;
   }
   return n;
+}
+
+/**
+ * Whether code looks at the context `parameter`: mentions it or a value
+ * made from it, watches some other context (`s.ctx.Done()`, `x.Err()`), or
+ * calls something that ends the goroutine (runtime.Goexit, log.Fatal,
+ * panic). Code that does none of these cannot be stopped by cancelling it.
+ */
+export function looksAtContext(file: GoFile, code: Node, parameter: Declaration): boolean {
+  const derived = valuesDerivedFrom(file, parameter);
+  let looks = false;
+  walk(code, (n) => {
+    if (looks) return false;
+    if (n.type === 'identifier') {
+      const d = file.resolution.resolve(n);
+      if (d && derived.has(d)) looks = true;
+    } else if (n.type === 'call_expression') {
+      const callee = n.childForFieldName('function');
+      const method = callee?.type === 'selector_expression' ? callee.childForFieldName('field')?.text : undefined;
+      if (method === 'Done' || method === 'Err' || file.neverReturns(n)) looks = true;
+    }
+    return !looks;
+  });
+  return looks;
 }

@@ -339,15 +339,6 @@ export function spawnIsBounded(file: GoFile, loop: Node, goStatement: Node, inpu
   return false;
 }
 
-/** The innermost loop around `node` in the same function, or null. */
-export function enclosingLoop(node: Node): Node | null {
-  for (let n = node.parent; n; n = n.parent) {
-    if (isFunction(n)) return null;
-    if (n.type === 'for_statement') return n;
-  }
-  return null;
-}
-
 /**
  * True when the goroutines `loop` starts are counted for a later join: a
  * `wg.Add(...)` in the loop body outside the goroutine, or a `wg.Done()`

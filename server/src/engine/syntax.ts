@@ -159,3 +159,12 @@ function cursorNodesOfTypes(root: Node, types: ReadonlySet<string>): Node[] {
   }
   return nodes;
 }
+
+/** The innermost `for` statement around `node` inside its own function, or null. */
+export function enclosingLoop(node: Node): Node | null {
+  for (let n = node.parent; n; n = n.parent) {
+    if (isFunction(n)) return null;
+    if (n.type === 'for_statement') return n;
+  }
+  return null;
+}

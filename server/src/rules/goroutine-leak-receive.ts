@@ -5,7 +5,6 @@
 import type { Node } from 'web-tree-sitter';
 import {
   channelUses,
-  enclosingLoop,
   exitsAvoiding,
   functionDisplayName,
   goroutineLiteral,
@@ -19,7 +18,7 @@ import {
   type LocalChannel,
 } from '../engine/channels';
 import { cfgNodeAt } from '../engine/reach';
-import { enclosingFunction, indentationAt, isFunction, namedChildren, unparen, walk } from '../engine/syntax';
+import { enclosingFunction, enclosingLoop, indentationAt, isFunction, namedChildren, unparen, walk } from '../engine/syntax';
 import { insertLineAfter } from '../ruleapi/edits';
 import type { Fix, RelatedLocation, Rule, RuleContext } from '../ruleapi/rule';
 

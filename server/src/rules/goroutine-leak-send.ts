@@ -5,7 +5,6 @@
 import type { Node } from 'web-tree-sitter';
 import {
   channelUses,
-  enclosingLoop,
   exitsAvoiding,
   isInLoopWithin,
   isLengthQuery,
@@ -21,7 +20,7 @@ import {
 } from '../engine/channels';
 import type { GoFile } from '../engine/file';
 import { cfgNodeAt } from '../engine/reach';
-import { enclosingFunction, isFunction, namedChildren, unparen, walk } from '../engine/syntax';
+import { enclosingFunction, enclosingLoop, isFunction, namedChildren, unparen, walk } from '../engine/syntax';
 import type { Fix, RelatedLocation, Rule, RuleContext } from '../ruleapi/rule';
 
 export const goroutineLeakSend: Rule = {

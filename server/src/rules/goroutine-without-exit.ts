@@ -4,7 +4,7 @@
 import type { Node } from 'web-tree-sitter';
 import { blockingOperations, isReceive, selectHasDefault } from '../engine/blocking';
 import { contextInScope, type ContextInScope } from '../engine/context';
-import { valuesDerivedFrom } from '../engine/context-flow';
+import { looksAtContext } from '../engine/context-flow';
 import { hasDetachedComment } from '../engine/context-use';
 import type { GoFile } from '../engine/file';
 import { endlessLoops, firstGoStatementRunning, goroutineFunction, isTickerRange } from '../engine/goroutines';
@@ -76,22 +76,7 @@ function firstStarter(file: GoFile, goStatement: Node, fn: Node): boolean {
 function ignoresContext(file: GoFile, loop: Node, scope: ContextInScope): boolean {
   const body = loop.childForFieldName('body');
   const parameter = file.resolution.resolve(scope.parameter);
-  if (!body || !parameter || blockingOperations(file, body).length === 0) return false;
-  const derived = valuesDerivedFrom(file, parameter);
-  let uses = false;
-  walk(body, (n) => {
-    if (uses) return false;
-    if (n.type === 'identifier') {
-      const d = file.resolution.resolve(n);
-      if (d && derived.has(d)) uses = true;
-    } else if (n.type === 'call_expression') {
-      const callee = n.childForFieldName('function');
-      const method = callee?.type === 'selector_expression' ? callee.childForFieldName('field')?.text : undefined;
-      if (method === 'Done' || method === 'Err') uses = true;
-    }
-    return !uses;
-  });
-  return !uses;
+  return !!body && !!parameter && blockingOperations(file, body).length > 0 && !looksAtContext(file, body, parameter);
 }
 
 const STOP_CHANNEL = /(^|\.)(done|quit|stop|stopc|stopCh|donec|doneCh|closing|closed|exit|shutdown)$|Done\(\)$/i;

@@ -4,11 +4,11 @@
 import type { Node } from 'web-tree-sitter';
 import { blockingOperations, selectHasDefault } from '../engine/blocking';
 import { contextInScope } from '../engine/context';
-import { valuesDerivedFrom } from '../engine/context-flow';
+import { looksAtContext } from '../engine/context-flow';
 import { hasDetachedComment } from '../engine/context-use';
 import type { GoFile } from '../engine/file';
 import { isInfiniteLoop, loopJumps } from '../engine/loops';
-import { enclosingFunction, indentationAt, namedChildren, statementsOf, topLevelFunction, walk } from '../engine/syntax';
+import { enclosingFunction, indentationAt, namedChildren, statementsOf, topLevelFunction } from '../engine/syntax';
 import { insertLineBefore } from '../ruleapi/edits';
 import type { Fix, Rule } from '../ruleapi/rule';
 
@@ -62,24 +62,7 @@ function check(file: GoFile, loop: Node): Found | null {
   if (blocking.length === 0) return null;
   const parameter = file.resolution.resolve(scope.parameter);
   if (!parameter) return null;
-  // Any mention of the context, or of a value made from it, counts as looking at it.
-  // (So does watching any other context, or a call that can end the goroutine.)
-  const derived = valuesDerivedFrom(file, parameter);
-  let uses = false;
-  walk(body, (n) => {
-    if (uses) return false;
-    if (n.type === 'identifier') {
-      const d = file.resolution.resolve(n);
-      if (d && derived.has(d)) uses = true;
-    } else if (n.type === 'call_expression') {
-      // Some other context watched (`s.ctx.Done()`), or a call that ends the goroutine (runtime.Goexit, log.Fatal, panic).
-      const callee = n.childForFieldName('function');
-      const method = callee?.type === 'selector_expression' ? callee.childForFieldName('field')?.text : undefined;
-      if (method === 'Done' || method === 'Err' || file.neverReturns(n)) uses = true;
-    }
-    return !uses;
-  });
-  if (uses) return null;
+  if (looksAtContext(file, body, parameter)) return null;
   if (isMainOrInit(file, loop) || isDetached(file, loop)) return null;
   return { ctx: scope.expression, parameter: scope.parameter, blocking: blocking[0] };
 }

@@ -3,9 +3,9 @@
 // requests) with nothing limiting how many goroutines are alive at once.
 import type { Node } from 'web-tree-sitter';
 import type { GoFile } from '../engine/file';
-import { enclosingLoop, goCall, loopBound, spawnIsBounded, spawnIsJoined } from '../engine/goroutines';
+import { goCall, loopBound, spawnIsBounded, spawnIsJoined } from '../engine/goroutines';
 import { freeName } from '../engine/names';
-import { indentationAt, statementsOf, unparen } from '../engine/syntax';
+import { enclosingLoop, indentationAt, statementsOf, unparen } from '../engine/syntax';
 import { insertLineBefore } from '../ruleapi/edits';
 import type { Fix, Rule } from '../ruleapi/rule';
 
