@@ -6,6 +6,7 @@ import type { Node } from 'web-tree-sitter';
 import type { CfgNode, ControlFlowGraph } from './cfg';
 import type { GoFile } from './file';
 import type { Declaration } from './scope';
+import { isAncestor } from './syntax';
 
 export interface UnusedPaths {
   /** `return` statements, or the body itself when falling off its end, reached without a use. */
@@ -23,7 +24,7 @@ export function unusedPaths(file: GoFile, graph: ControlFlowGraph, definition: N
   const result: UnusedPaths = { exits: [], overwrites: [] };
   const start = graph.nodeOf(definition);
   if (!start) return result;
-  const references = file.resolution.referencesTo(variable).filter((r) => !within(r, definition));
+  const references = file.resolution.referencesTo(variable).filter((r) => !isAncestor(definition, r));
   const seen = new Set<number>();
   const stack = [...start.succs];
   while (stack.length) {
@@ -40,7 +41,7 @@ export function unusedPaths(file: GoFile, graph: ControlFlowGraph, definition: N
     }
     const syntax = node.syntax;
     if (syntax) {
-      const inside = references.filter((r) => within(r, syntax));
+      const inside = references.filter((r) => isAncestor(syntax, r));
       if (inside.length > 0) {
         if (inside.every((r) => isAssignedOnly(r, syntax))) result.overwrites.push(syntax);
         continue;
@@ -62,9 +63,6 @@ function pushSuccessors(stack: CfgNode[], node: CfgNode): void {
   for (let i = node.succs.length - 1; i >= 0; i--) stack.push(node.succs[i]);
 }
 
-function within(inner: Node, outer: Node): boolean {
-  return outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;
-}
 
 /** True when `identifier` is a plain target of the assignment `statement` (`x = ...`, `a, x = ...`). */
 function isAssignedOnly(identifier: Node, statement: Node): boolean {

@@ -9,7 +9,7 @@ import type { GoFile } from './file';
 import type { Declaration } from './scope';
 import { isInfiniteLoop } from './loops';
 import { cfgNodeAt, reachableFrom } from './reach';
-import { enclosingFunction, isFunction, namedChildren, unparen } from './syntax';
+import { enclosingFunction, isFunction, namedChildren, unparen, walk } from './syntax';
 
 export interface ChannelMake {
   /** The `make(...)` call. */
@@ -183,10 +183,6 @@ export function exitsAvoiding(graph: ControlFlowGraph, from: CfgNode, blocks: (n
   return exits.sort((a, b) => a.startIndex - b.startIndex);
 }
 
-/** True when `inner` lies within `outer` (offsets). */
-export function within(inner: Node, outer: Node): boolean {
-  return outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;
-}
 
 /** The function literal a `go` statement starts (`go func() { ... }()`), or null for `go f(x)`. */
 export function goroutineLiteral(goStatement: Node): Node | null {
@@ -249,4 +245,25 @@ export function atMostOneOnEachPath(file: GoFile, fn: Node, statements: Node[]):
   if (nodes.some((n) => !n)) return false;
   const ids = new Set(nodes.map((n) => n!.id));
   return nodes.every((n) => !reachableFrom(n!.succs).some((r) => ids.has(r.id)));
+}
+
+/**
+ * The first reference to each channel variable that `body` sends on, or
+ * receives from or ranges over (`receive`), outside the function literals
+ * nested in it: the channels a goroutine can block on.
+ */
+export function channelsOperatedOn(file: GoFile, body: Node, operation: 'send' | 'receive'): Node[] {
+  const channels = new Map<number, Node>();
+  walk(body, (n) => {
+    if (n.id !== body.id && isFunction(n)) return false;
+    let target: Node | null = null;
+    if (operation === 'send' && n.type === 'send_statement') target = n.childForFieldName('channel');
+    else if (operation === 'receive' && n.type === 'unary_expression' && n.childForFieldName('operator')?.type === '<-') target = n.childForFieldName('operand');
+    else if (operation === 'receive' && n.type === 'range_clause') target = n.childForFieldName('right');
+    target = target ? unparen(target) : null;
+    const declaration = target?.type === 'identifier' ? file.resolution.resolve(target) : undefined;
+    if (target && declaration && !channels.has(declaration.node.id)) channels.set(declaration.node.id, target);
+    return true;
+  });
+  return [...channels.values()];
 }

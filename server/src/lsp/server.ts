@@ -2,6 +2,7 @@
 // are never published for a stale version, quick fixes, "fix all", and the
 // workspace scan.
 import {
+  CancellationToken,
   CodeAction,
   CodeActionKind,
   DidChangeConfigurationNotification,
@@ -12,7 +13,6 @@ import {
   ResponseError,
   TextDocumentSyncKind,
   WorkDoneProgress,
-  type CancellationToken,
   type CodeActionParams,
   type Connection,
   type ExecuteCommandParams,
@@ -193,7 +193,7 @@ export class Server {
   private async scanInBackground(): Promise<void> {
     if (this.folders.length === 0) return;
     try {
-      await this.scan.run(this.folders, await this.createProgress(), { isCancellationRequested: false, onCancellationRequested: () => ({ dispose() {} }) });
+      await this.scan.run(this.folders, await this.createProgress(), CancellationToken.None);
     } catch (error) {
       this.connection.console.error(`the workspace scan failed: ${String((error as Error)?.stack ?? error)}`);
     }

@@ -4,6 +4,7 @@
 // forever and leaks with everything it references.
 import type { Node } from 'web-tree-sitter';
 import {
+  channelsOperatedOn,
   channelUses,
   exitsAvoiding,
   functionDisplayName,
@@ -13,12 +14,11 @@ import {
   isLengthQuery,
   isMainMain,
   localChannel,
-  within,
   type ChannelUse,
   type LocalChannel,
 } from '../engine/channels';
 import { cfgNodeAt } from '../engine/reach';
-import { enclosingFunction, enclosingLoop, indentationAt, isFunction, namedChildren, unparen, walk } from '../engine/syntax';
+import { enclosingFunction, enclosingLoop, isAncestor, indentationAt, namedChildren } from '../engine/syntax';
 import { insertLineAfter } from '../ruleapi/edits';
 import type { Fix, RelatedLocation, Rule, RuleContext } from '../ruleapi/rule';
 
@@ -36,18 +36,7 @@ export const goroutineLeakReceive: Rule = {
     if (!literal || !fn || isMainMain(file, fn)) return;
     const body = literal.childForFieldName('body');
     if (!body) return;
-    const channels = new Map<number, Node>();
-    walk(body, (n) => {
-      if (n.id !== body.id && isFunction(n)) return false;
-      let target: Node | null = null;
-      if (n.type === 'unary_expression' && n.childForFieldName('operator')?.type === '<-') target = n.childForFieldName('operand');
-      else if (n.type === 'range_clause') target = n.childForFieldName('right');
-      target = target ? unparen(target) : null;
-      const d = target?.type === 'identifier' ? file.resolution.resolve(target) : undefined;
-      if (target && d && !channels.has(d.node.id)) channels.set(d.node.id, target);
-      return true;
-    });
-    for (const reference of channels.values()) check(context, goStatement, literal, fn, reference);
+    for (const reference of channelsOperatedOn(file, body, 'receive')) check(context, goStatement, literal, fn, reference);
   },
 };
 
@@ -56,10 +45,10 @@ function check(context: RuleContext, goStatement: Node, literal: Node, fn: Node,
   const channel = localChannel(file, reference);
   if (!channel || channel.function.id !== fn.id || channel.statement.startIndex > goStatement.startIndex) return;
   // A goroutine started again by a loop while the channel stays the same: several receivers, left out.
-  for (let loop = enclosingLoop(goStatement); loop; loop = enclosingLoop(loop)) if (!within(channel.statement, loop)) return;
+  for (let loop = enclosingLoop(goStatement); loop; loop = enclosingLoop(loop)) if (!isAncestor(loop, channel.statement)) return;
   const uses = channelUses(file, channel);
-  const inside = uses.filter((u) => within(u.reference, literal));
-  const outside = uses.filter((u) => !within(u.reference, literal));
+  const inside = uses.filter((u) => isAncestor(literal, u.reference));
+  const outside = uses.filter((u) => !isAncestor(literal, u.reference));
   // The goroutine only receives, and never through a select with another way out.
   if (!inside.every((u) => (u.kind === 'receive' || u.kind === 'range') && u.function?.id === literal.id && !u.hasAlternative)) return;
   // The function only sends and closes, itself (no other goroutine, no escape), and never with defer.
@@ -87,7 +76,7 @@ function check(context: RuleContext, goStatement: Node, literal: Node, fn: Node,
     const syntax = n.syntax;
     if (!syntax) return false;
     if (syntax.id === channel.statement.id) return true;
-    return unblocking.some((u) => within(u, syntax));
+    return unblocking.some((u) => isAncestor(syntax, u));
   });
   if (exits.length === 0) return;
 

@@ -4,6 +4,7 @@
 // leaks with everything it references.
 import type { Node } from 'web-tree-sitter';
 import {
+  channelsOperatedOn,
   channelUses,
   exitsAvoiding,
   isInLoopWithin,
@@ -14,13 +15,12 @@ import {
   isSliceOrMap,
   atMostOneOnEachPath,
   localChannel,
-  within,
   type ChannelUse,
   type LocalChannel,
 } from '../engine/channels';
 import type { GoFile } from '../engine/file';
 import { cfgNodeAt } from '../engine/reach';
-import { enclosingFunction, enclosingLoop, isFunction, namedChildren, unparen, walk } from '../engine/syntax';
+import { enclosingFunction, enclosingLoop, isAncestor, namedChildren, unparen } from '../engine/syntax';
 import type { Fix, RelatedLocation, Rule, RuleContext } from '../ruleapi/rule';
 
 export const goroutineLeakSend: Rule = {
@@ -37,17 +37,7 @@ export const goroutineLeakSend: Rule = {
     if (!literal || !fn || isMainMain(file, fn)) return;
     const body = literal.childForFieldName('body');
     if (!body) return;
-    const channels = new Map<number, Node>();
-    walk(body, (n) => {
-      if (n.id !== body.id && isFunction(n)) return false;
-      if (n.type === 'send_statement') {
-        const target = unparen(n.childForFieldName('channel')!);
-        const d = target.type === 'identifier' ? file.resolution.resolve(target) : undefined;
-        if (d && !channels.has(d.node.id)) channels.set(d.node.id, target);
-      }
-      return true;
-    });
-    for (const reference of channels.values()) check(context, goStatement, literal, fn, reference);
+    for (const reference of channelsOperatedOn(file, body, 'send')) check(context, goStatement, literal, fn, reference);
   },
 };
 
@@ -57,8 +47,8 @@ function check(context: RuleContext, goStatement: Node, literal: Node, fn: Node,
   if (!channel || channel.function.id !== fn.id || !channel.make.unbuffered || channel.make.type.text.startsWith('<-')) return;
   if (channel.statement.startIndex > goStatement.startIndex) return;
   const uses = channelUses(file, channel);
-  const inside = uses.filter((u) => within(u.reference, literal));
-  const outside = uses.filter((u) => !within(u.reference, literal));
+  const inside = uses.filter((u) => isAncestor(literal, u.reference));
+  const outside = uses.filter((u) => !isAncestor(literal, u.reference));
   // The goroutine only sends (and may close); the function only receives.
   if (!inside.every((u) => (u.kind === 'send' || u.kind === 'close') && u.function?.id === literal.id)) return;
   if (!outside.every((u) => u.function?.id === fn.id && (u.kind === 'receive' || u.kind === 'range' || isLengthQuery(u)))) return;
@@ -87,7 +77,7 @@ function check(context: RuleContext, goStatement: Node, literal: Node, fn: Node,
       const syntax = n.syntax;
       if (!syntax) return false;
       if (syntax.id === channel.statement.id) return true;
-      return receives.some((r) => within(r.operation, syntax));
+      return receives.some((r) => isAncestor(syntax, r.operation));
     },
     (n) => {
       const clause = n.syntax?.parent;
@@ -113,7 +103,7 @@ function check(context: RuleContext, goStatement: Node, literal: Node, fn: Node,
 /** The `for` loop (inside the function) that starts the goroutine again on each iteration while the channel stays the same. */
 function loopAround(goStatement: Node, channel: LocalChannel): Node | null {
   for (let loop = enclosingLoop(goStatement); loop; loop = enclosingLoop(loop)) {
-    if (!within(channel.statement, loop)) return loop;
+    if (!isAncestor(loop, channel.statement)) return loop;
   }
   return null;
 }
