@@ -8,6 +8,8 @@ export interface CliOptions {
   format: OutputFormat;
   fix: boolean;
   rules?: string[];
+  /** Opt-in rules to run besides the default ones. */
+  enable: string[];
   disable: string[];
   defaultExcludes: boolean;
   /** Globs of paths not to scan, relative to each directory given. */
@@ -33,7 +35,8 @@ Directories are searched recursively for .go files.
 Options:
   --format text|json|sarif  output format (default: text)
   --fix                     apply the preferred fix of each finding in place
-  --rules a,b               run only these rules
+  --rules a,b               run only these rules (opt-in rules included)
+  --enable a,b              also run these opt-in rules (see --list-rules)
   --disable a,b             do not run these rules
   --go-version 1.22         the Go version the code is compiled with (default:
                             the go directive of the nearest go.mod; newest Go
@@ -58,7 +61,7 @@ Exit status: 0 no findings, 1 findings, 2 usage or I/O error.`;
 const FORMATS: readonly OutputFormat[] = ['text', 'json', 'sarif'];
 
 export function parseArgs(argv: readonly string[]): CliOptions {
-  const options: CliOptions = { paths: [], format: 'text', fix: false, disable: [], defaultExcludes: true, exclude: [], noSkip: false, help: false, version: false, listRules: false };
+  const options: CliOptions = { paths: [], format: 'text', fix: false, enable: [], disable: [], defaultExcludes: true, exclude: [], noSkip: false, help: false, version: false, listRules: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -79,6 +82,9 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         break;
       case '--rules':
         options.rules = splitList(value());
+        break;
+      case '--enable':
+        options.enable.push(...splitList(value()));
         break;
       case '--disable':
         options.disable.push(...splitList(value()));

@@ -13,7 +13,7 @@ async function main(argv: string[]): Promise<number> {
   let config: LintConfig;
   try {
     options = parseArgs(argv);
-    config = { only: options.rules, rules: Object.fromEntries(options.disable.map((id) => [id, 'off'])) };
+    config = { only: options.rules, enable: options.enable, rules: Object.fromEntries(options.disable.map((id) => [id, 'off'])) };
     activeRules(config);
   } catch (error) {
     if (!(error instanceof UsageError) && !(error instanceof Error)) throw error;
@@ -23,7 +23,7 @@ async function main(argv: string[]): Promise<number> {
   if (options.help) return write(process.stdout, USAGE + '\n', 0);
   if (options.version) return write(process.stdout, `${version}\n`, 0);
   if (options.listRules) {
-    return write(process.stdout, RULES.map((r) => `${r.id.padEnd(28)} ${r.defaultSeverity.padEnd(12)} ${r.summary}`).join('\n') + '\n', 0);
+    return write(process.stdout, RULES.map((r) => `${r.id.padEnd(28)} ${(r.optIn ? 'off' : r.defaultSeverity).padEnd(12)} ${r.summary}`).join('\n') + '\n', 0);
   }
 
   const { files, errors } = listGoFiles(options.paths, options.defaultExcludes, options.exclude);

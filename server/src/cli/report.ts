@@ -119,7 +119,7 @@ export function formatSarif(reports: readonly FileReport[], cwd: string, version
               name: r.id,
               shortDescription: { text: r.summary },
               helpUri: docUrl(r.id),
-              defaultConfiguration: { level: SARIF_LEVEL[r.defaultSeverity] },
+              defaultConfiguration: { level: SARIF_LEVEL[r.defaultSeverity], ...(r.optIn ? { enabled: false } : {}) },
               properties: { category: r.category, tags: ['concurrency', r.category] },
             })),
           },

@@ -1,9 +1,15 @@
-// Suppression comments, in the two forms Go developers already write:
+// Suppression comments, in the forms Go developers already write:
 //   //lint:ignore <rule>[,<rule>] <reason>   (staticcheck) on the line before
 //   //lint:file-ignore <rule> <reason>        anywhere: the whole file
-//   //nolint[:<rule>[,<rule>]]                (golangci-lint) at the end of the line
-// `go-concurrency-lint` and `all` name every rule of this tool.
+//   //nolint[:<rule>[,<rule>]]                (golangci-lint) at the end of the
+//                                             line, or alone on a line before a
+//                                             statement or declaration: all of it
+//   // #nosec [G118 ...]                       (gosec) likewise
+// `go-concurrency-lint` and `all` name every rule of this tool. A rule's peer
+// checks (Rule.peers) are honoured too: `//nolint:govet` silences lost-cancel
+// as it silences vet's lostcancel, `//lint:ignore SA1012` silences nil-context.
 import type { Node } from 'web-tree-sitter';
+import type { Rule } from '../ruleapi/rule';
 
 const TOOL = 'go-concurrency-lint';
 
@@ -12,45 +18,71 @@ export class Suppressions {
   private readonly fileWide = new Set<string>();
 
   constructor(root: Node, text: string = root.text) {
-    // Only comments that contain "//lint:" or "nolint" can suppress: find
-    // those words in the text and read the comments they are in, rather than
-    // walking the whole tree for comments.
+    // Only comments that contain one of these words can suppress: find them
+    // in the text and read the comments they are in, rather than walking the
+    // whole tree for comments.
     const read = new Set<number>();
-    for (const word of ['//lint:', 'nolint']) {
+    for (const word of ['//lint:', 'nolint', '#nosec']) {
       for (let i = text.indexOf(word); i !== -1; i = text.indexOf(word, i + 1)) {
         const node = root.descendantForIndex(i, i + 1);
         if (node?.type !== 'comment' || read.has(node.startIndex)) continue;
         read.add(node.startIndex);
-        this.read(node);
+        this.read(node, text);
       }
     }
   }
 
-  /** True when a comment suppresses `ruleId` on the 0-based `line`. */
-  suppresses(ruleId: string, line: number): boolean {
-    return matches(this.fileWide, ruleId) || matches(this.byLine.get(line), ruleId);
+  /** True when a comment suppresses `rule` on the 0-based `line`. */
+  suppresses(rule: Pick<Rule, 'id' | 'peers'>, line: number): boolean {
+    return matches(this.fileWide, rule) || matches(this.byLine.get(line), rule);
   }
 
-  private read(comment: Node): void {
-    const text = comment.text;
-    let m = /^\/\/lint:ignore\s+(\S+)/.exec(text);
-    if (m) return this.add(comment.endPosition.row + 1, m[1]);
-    m = /^\/\/lint:file-ignore\s+(\S+)/.exec(text);
+  private read(comment: Node, text: string): void {
+    const body = comment.text;
+    let m = /^\/\/lint:ignore\s+(\S+)/.exec(body);
+    if (m) return this.add(comment.endPosition.row + 1, comment.endPosition.row + 1, m[1].split(','));
+    m = /^\/\/lint:file-ignore\s+(\S+)/.exec(body);
     if (m) {
       for (const id of m[1].split(',')) this.fileWide.add(id);
       return;
     }
-    m = /^\/\/\s?nolint(?::([\w,-]+))?\b/.exec(text);
-    if (m) this.add(comment.startPosition.row, m[1] ?? 'all');
+    m = /^\/\/\s?nolint(?::([\w,-]+))?\b/.exec(body);
+    if (m) return this.addCovered(comment, text, (m[1] ?? 'all').split(','));
+    m = /#nosec\b((?:[\s,]+G\d{3})*)/.exec(body);
+    if (m) {
+      const codes = m[1].split(/[\s,]+/).filter(Boolean);
+      this.addCovered(comment, text, codes.length ? codes : ['gosec']);
+    }
   }
 
-  private add(line: number, ids: string): void {
-    let set = this.byLine.get(line);
-    if (!set) this.byLine.set(line, (set = new Set()));
-    for (const id of ids.split(',')) set.add(id);
+  /**
+   * A directive at the end of a line covers that line; one alone on its line
+   * covers the statement or declaration that follows it, all its lines (as
+   * golangci-lint and gosec apply it).
+   */
+  private addCovered(comment: Node, text: string, ids: string[]): void {
+    const lineStart = text.lastIndexOf('\n', comment.startIndex - 1) + 1;
+    const alone = text.slice(lineStart, comment.startIndex).trim() === '';
+    let next = comment.nextNamedSibling;
+    while (next?.type === 'comment') next = next.nextNamedSibling;
+    if (alone && next && next.startPosition.row > comment.endPosition.row) {
+      this.add(next.startPosition.row, next.endPosition.row, ids);
+    } else {
+      this.add(comment.startPosition.row, comment.startPosition.row, ids);
+    }
+  }
+
+  private add(first: number, last: number, ids: string[]): void {
+    for (let line = first; line <= last; line++) {
+      let set = this.byLine.get(line);
+      if (!set) this.byLine.set(line, (set = new Set()));
+      for (const id of ids) set.add(id);
+    }
   }
 }
 
-function matches(ids: Set<string> | undefined, ruleId: string): boolean {
-  return !!ids && (ids.has(ruleId) || ids.has(TOOL) || ids.has('all'));
+function matches(ids: Set<string> | undefined, rule: Pick<Rule, 'id' | 'peers'>): boolean {
+  if (!ids) return false;
+  if (ids.has(rule.id) || ids.has(TOOL) || ids.has('all')) return true;
+  return !!rule.peers?.some((peer) => ids.has(peer.linter) || !!peer.checks?.some((check) => ids.has(check)));
 }

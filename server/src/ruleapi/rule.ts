@@ -8,6 +8,13 @@ import type { GoFile } from '../engine/file';
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 export type Category = 'context' | 'goroutine' | 'sync' | 'timer';
 
+export interface PeerCheck {
+  /** The golangci-lint linter name: govet, staticcheck, gosec, contextcheck... */
+  linter: string;
+  /** The linter's own check names or codes (SA1012, G118, lostcancel). */
+  checks?: readonly string[];
+}
+
 export interface Span {
   start: number;
   end: number;
@@ -57,7 +64,21 @@ export interface RuleContext {
 export interface Rule {
   id: string;
   category: Category;
+  /** The severity the rule reports at when the user has not configured one. */
   defaultSeverity: Severity;
+  /**
+   * Off unless the user turns it on (a severity in settings or the config
+   * file, `--rules` or `--enable`): the rule's judged precision on real code
+   * is below the bar for findings shown by default (docs/precision.md).
+   */
+  optIn?: boolean;
+  /**
+   * The same check in other tools, whose suppression comments users have
+   * already written: `//nolint:<linter>` silences this rule, and so does a
+   * staticcheck `//lint:ignore <check>` or a gosec `#nosec <check>` naming
+   * one of the checks. Example: `{ linter: 'govet', checks: ['lostcancel'] }`.
+   */
+  peers?: readonly PeerCheck[];
   /** One sentence: what the rule finds. */
   summary: string;
   /** Node types the linter's single walk hands to `visit`. */

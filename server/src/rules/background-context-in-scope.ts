@@ -13,6 +13,7 @@ export const backgroundContextInScope: Rule = {
   id: 'background-context-in-scope',
   category: 'context',
   defaultSeverity: 'information',
+  peers: [{ linter: 'contextcheck' }, { linter: 'gosec', checks: ['G118'] }],
   summary: 'context.Background() or context.TODO() is used where the function has a context of its own.',
   nodeTypes: ['call_expression'],
   tokens: ['Background()', 'TODO()'],

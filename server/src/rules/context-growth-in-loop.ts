@@ -14,6 +14,7 @@ export const contextGrowthInLoop: Rule = {
   id: 'context-growth-in-loop',
   category: 'context',
   defaultSeverity: 'warning',
+  peers: [{ linter: 'fatcontext' }],
   summary: 'A context variable is re-derived from itself on every iteration of a loop, so its chain of parents grows without end.',
   nodeTypes: ['assignment_statement'],
   tokens: ['WithValue', 'WithCancel', 'WithTimeout', 'WithDeadline', 'WithoutCancel'],

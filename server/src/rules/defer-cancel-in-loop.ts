@@ -16,6 +16,7 @@ export const deferCancelInLoop: Rule = {
   id: 'defer-cancel-in-loop',
   category: 'context',
   defaultSeverity: 'warning',
+  peers: [{ linter: 'gocritic', checks: ['deferInLoop'] }],
   summary: 'A cancel function is deferred inside the loop that creates its context, so it runs only when the function returns.',
   nodeTypes: ['defer_statement'],
   tokens: ['WithCancel', 'WithTimeout', 'WithDeadline', 'NotifyContext'],

@@ -10,6 +10,7 @@ export const discardedCancel: Rule = {
   id: 'discarded-cancel',
   category: 'context',
   defaultSeverity: 'warning',
+  peers: [{ linter: 'govet', checks: ['lostcancel'] }, { linter: 'gosec', checks: ['G118'] }],
   summary: 'The cancel function of a derived context is assigned to _.',
   nodeTypes: ['call_expression'],
   tokens: ['WithCancel', 'WithTimeout', 'WithDeadline', 'NotifyContext'],

@@ -12,6 +12,7 @@ export const lostCancel: Rule = {
   id: 'lost-cancel',
   category: 'context',
   defaultSeverity: 'warning',
+  peers: [{ linter: 'govet', checks: ['lostcancel'] }, { linter: 'gosec', checks: ['G118'] }],
   summary: 'The cancel function of a derived context is not called on every path.',
   nodeTypes: ['call_expression'],
   tokens: ['WithCancel', 'WithTimeout', 'WithDeadline', 'NotifyContext'],

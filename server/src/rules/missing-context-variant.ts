@@ -35,6 +35,7 @@ export const missingContextVariant: Rule = {
   id: 'missing-context-variant',
   category: 'context',
   defaultSeverity: 'warning',
+  peers: [{ linter: 'noctx' }],
   summary: 'A call that cannot be cancelled where a context-taking twin exists (http.Get, http.NewRequest, exec.Command, net.Dial, db.Query...).',
   nodeTypes: ['call_expression'],
   // The package calls need their import in the file; a sql receiver may be declared in another file.

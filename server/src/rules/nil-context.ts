@@ -11,6 +11,7 @@ export const nilContext: Rule = {
   id: 'nil-context',
   category: 'context',
   defaultSeverity: 'warning',
+  peers: [{ linter: 'staticcheck', checks: ['SA1012'] }],
   summary: 'nil is passed where a context.Context is expected.',
   nodeTypes: ['call_expression'],
   // A *Context(nil...) call, or a call of a package function that takes a context (declared in any file of the package).

@@ -10,6 +10,7 @@ export const syncmapByValue: Rule = {
   id: 'syncmap-by-value',
   category: 'sync',
   defaultSeverity: 'error',
+  peers: [{ linter: 'govet', checks: ['copylocks'] }],
   summary: 'A sync.Map (or a struct holding one by value) is copied: passed, returned or received by value, dereferenced, or ranged over.',
   nodeTypes: ['function_declaration', 'method_declaration', 'func_literal', 'short_var_declaration', 'assignment_statement', 'var_spec', 'range_clause'],
   // The type holding it may be declared in another file of the package.

@@ -13,6 +13,7 @@ export const timeTickLeak: Rule = {
   id: 'time-tick-leak',
   category: 'timer',
   defaultSeverity: 'warning',
+  peers: [{ linter: 'staticcheck', checks: ['SA1015'] }],
   summary: 'time.Tick in a function that can return: its ticker can never be stopped (before Go 1.23, never collected).',
   nodeTypes: ['call_expression'],
   tokens: ['Tick('],

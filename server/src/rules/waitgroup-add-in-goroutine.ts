@@ -12,6 +12,7 @@ export const waitgroupAddInGoroutine: Rule = {
   id: 'waitgroup-add-in-goroutine',
   category: 'goroutine',
   defaultSeverity: 'warning',
+  peers: [{ linter: 'staticcheck', checks: ['SA2000'] }, { linter: 'govet', checks: ['waitgroup'] }],
   summary: 'sync.WaitGroup.Add is called inside the goroutine that calls Done, so Wait may return before the goroutine starts.',
   nodeTypes: ['go_statement'],
   // The WaitGroup may be declared in another file of the package.

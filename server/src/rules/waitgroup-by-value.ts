@@ -10,6 +10,7 @@ export const waitgroupByValue: Rule = {
   id: 'waitgroup-by-value',
   category: 'sync',
   defaultSeverity: 'error',
+  peers: [{ linter: 'govet', checks: ['copylocks'] }],
   summary: 'A sync.WaitGroup (or a struct holding one by value) is copied: Done on the copy never reaches Wait.',
   nodeTypes: ['function_declaration', 'method_declaration', 'func_literal', 'short_var_declaration', 'assignment_statement', 'var_spec', 'range_clause'],
   // The type holding it may be declared in another file of the package.
