@@ -11,6 +11,7 @@
 //   --repo NAME      only this repository (repeatable)
 //   --unjudged FILE  write the unjudged findings as verdict rows to fill in
 //   --json FILE      write the per-rule table as JSON
+//   --details FILE   write every finding with its verdict (TSV)
 import { spawnSync, execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -35,6 +36,7 @@ for (let i = 0; i < args.length; i++) {
   else if (a === '--repo') options.repos.push(args[++i] ?? usage('--repo needs a value'));
   else if (a === '--unjudged') options.unjudged = args[++i] ?? usage('--unjudged needs a value');
   else if (a === '--json') options.json = args[++i] ?? usage('--json needs a value');
+  else if (a === '--details') options.details = args[++i] ?? usage('--details needs a value');
   else if (a.startsWith('-')) usage(`unknown option ${a}`);
   else if (options.dir) usage('one corpus directory only');
   else options.dir = resolve(a);
@@ -141,5 +143,12 @@ if (unjudged.length) {
 }
 if (options.unjudged) {
   writeFileSync(options.unjudged, ['rule\trepo\tcommit\tpath\tline\tverdict\tpattern\twhy', ...unjudged.map((f) => [f.rule, f.repo, f.commit, f.path, f.line, '', '', f.message.replace(/\s+/g, ' ')].join('\t'))].join('\n') + '\n');
+}
+if (options.details) {
+  const rows = findings.map((f) => {
+    const v = verdictByKey.get(key(f.rule, f.repo, f.path, f.line));
+    return [f.rule, f.severity, f.repo, `${f.path}:${f.line}`, v?.verdict ?? '?', v?.pattern ?? '', (v?.why ?? f.message).replace(/\s+/g, ' ')].join('\t');
+  });
+  writeFileSync(options.details, ['rule\tseverity\trepo\tlocation\tverdict\tpattern\twhy', ...rows].join('\n') + '\n');
 }
 if (options.json) writeFileSync(options.json, JSON.stringify({ rows: [...table.values()], bySeverity: Object.fromEntries(bySeverity), total }, null, 2) + '\n');

@@ -1,133 +1,135 @@
-// missing-context-variant beyond the fixtures: the severity of each case, and
-// the fixes that are not preferred (the fixture goldens only apply preferred
-// ones), including the context import they add.
+// missing-context-variant beyond the fixtures: which cases are shown by
+// default and at what severity, which only when the rule is configured, and
+// which never (no context to pass).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { applyEdits } from '../server/src/linter/fixes';
 import { lint } from './support/analyzer';
 
 const ID = 'missing-context-variant';
-const PATH = '/nonexistent/p/p.go';
 
-async function findings(text: string, config = {}) {
-  return lint(PATH, text, { only: [ID], ...config });
+async function severities(path: string, text: string, config = {}): Promise<string[]> {
+  return (await lint(path, text, { only: [ID], ...config })).map((f) => `${text.slice(f.start, f.end)} ${f.severity}`);
 }
 
-const BOTH = `package p
+const CALLS = `package p
 
 import (
 	"context"
+	"net/http"
 	"os/exec"
 )
 
-func withContext(ctx context.Context) error {
+func fetch(ctx context.Context, url string) (*http.Response, error) {
+	return http.Get(url)
+}
+
+func run(ctx context.Context) error {
 	return exec.Command("true").Run()
 }
 
-func withoutContext() error {
-	return exec.Command("true").Run()
+func noContext(url string) (*http.Response, error) {
+	return http.Get(url)
 }
 `;
 
 describe(ID, () => {
-  test('warning when a context is in scope, hint otherwise', async () => {
-    assert.deepEqual((await findings(BOTH)).map((f) => f.severity), ['warning', 'hint']);
+  test('library code: an HTTP request is a warning; a command is shown only when the rule is configured', async () => {
+    assert.deepEqual(await severities('/nonexistent/p/p.go', CALLS), ['http.Get warning']);
+    assert.deepEqual(await severities('/nonexistent/p/p.go', CALLS, { rules: { [ID]: 'information' } }), ['http.Get information', 'exec.Command information']);
   });
 
-  test('a configured severity applies to both cases', async () => {
-    assert.deepEqual((await findings(BOTH, { rules: { [ID]: 'error' } })).map((f) => f.severity), ['error', 'error']);
+  test('no context in scope: never reported, even when configured (there is nothing to pass)', async () => {
+    const shown = await severities('/nonexistent/p/p.go', CALLS, { rules: { [ID]: 'warning' } });
+    assert.equal(shown.length, 2);
   });
 
-  test('the hint case in a test file is not reported; the warning case is', async () => {
-    const result = await lint('/nonexistent/p/p_test.go', BOTH, { only: [ID] });
-    assert.deepEqual(result.map((f) => f.severity), ['warning']);
+  test('tests and test helpers: not reported; programs: only when configured', async () => {
+    assert.deepEqual(await severities('/nonexistent/p/p_test.go', CALLS), []);
+    assert.deepEqual(await severities('/nonexistent/p/testutil/p.go', CALLS), []);
+    assert.deepEqual(await severities('/nonexistent/p/cmd/tool/p.go', CALLS), []);
+    assert.deepEqual(await severities('/nonexistent/p/cmd/tool/p.go', CALLS, { rules: { [ID]: 'warning' } }), ['http.Get warning', 'exec.Command warning']);
   });
 
-  test('no context in scope: context.TODO() with the existing import (aliased), not preferred', async () => {
+  test('a request that is only dumped or written to a connection is never sent without its context', async () => {
     const text = `package p
 
 import (
-	ctxpkg "context"
-	"os/exec"
-)
-
-var _ ctxpkg.Context
-
-func run() error {
-	return exec.Command("true").Run()
-}
-`;
-    const [finding] = await findings(text);
-    assert.equal(finding.fixes.length, 1);
-    assert.equal(finding.fixes[0].preferred, undefined);
-    assert.match(applyEdits(text, finding.fixes[0].edits), /exec\.CommandContext\(ctxpkg\.TODO\(\), "true"\)\.Run\(\)/);
-  });
-
-  const cases: [string, string, string][] = [
-    ['a single import becomes a group', 'import "os/exec"\n', 'import (\n\t"context"\n\t"os/exec"\n)\n'],
-    ['a single aliased import becomes a group', 'import x "os/exec"\n', 'import (\n\t"context"\n\tx "os/exec"\n)\n'],
-    ['into the first group, sorted', 'import (\n\t"fmt"\n\t"os/exec"\n\n\t"example.com/z"\n)\n', 'import (\n\t"context"\n\t"fmt"\n\t"os/exec"\n\n\t"example.com/z"\n)\n'],
-    ['at the end of the first group', 'import (\n\t"bytes"\n\n\t"os/exec"\n)\n', 'import (\n\t"bytes"\n\t"context"\n\n\t"os/exec"\n)\n'],
-  ];
-  for (const [name, imports, expected] of cases) {
-    test(`the context import is added: ${name}`, async () => {
-      const call = imports.includes('x "os/exec"') ? 'x.Command' : 'exec.Command';
-      const text = `package p\n\n${imports}\nfunc run() error {\n\treturn ${call}("true").Run()\n}\n${imports.includes('fmt') ? '\nvar _ = fmt.Sprint\n' : ''}`;
-      const [finding] = await findings(text);
-      assert.equal(finding.severity, 'hint');
-      const fixed = applyEdits(text, finding.fixes[0].edits);
-      assert.ok(fixed.includes(`package p\n\n${expected}`), fixed);
-      assert.ok(fixed.includes('CommandContext(context.TODO(), "true")'), fixed);
-    });
-  }
-
-  test('no fix when the name context is taken at the call', async () => {
-    const text = `package p
-
-import "os/exec"
-
-func run(context string) error {
-	return exec.Command(context).Run()
-}
-`;
-    const [finding] = await findings(text);
-    assert.deepEqual(finding.fixes, []);
-  });
-
-  test('a fix that would need the context import is not offered for a dot-imported context', async () => {
-    const text = `package p
-
-import (
-	. "context"
-	"os/exec"
-)
-
-var _ Context
-
-func run() error {
-	return exec.Command("x").Run()
-}
-`;
-    const [finding] = await findings(text);
-    assert.deepEqual(finding.fixes, []);
-  });
-
-  test('exec.Command started and returned: the fix is offered but not preferred', async () => {
-    const text = `package p
-
-import (
+	"bufio"
 	"context"
-	"os/exec"
+	"net/http"
+	"net/http/httputil"
 )
 
-func start(ctx context.Context) (*exec.Cmd, error) {
-	cmd := exec.Command("sleep", "60")
-	return cmd, cmd.Start()
+func dump(ctx context.Context) ([]byte, error) {
+	req, err := http.NewRequest("GET", "http://x", nil)
+	if err != nil {
+		return nil, err
+	}
+	return httputil.DumpRequestOut(req, false)
+}
+
+func upgrade(ctx context.Context, brw *bufio.ReadWriter) (*http.Response, error) {
+	req, err := http.NewRequest("GET", "http://x", nil)
+	if err != nil {
+		return nil, err
+	}
+	if err := req.Write(brw); err != nil {
+		return nil, err
+	}
+	return http.ReadResponse(brw.Reader, req)
+}
+
+type scraper struct{ req *http.Request }
+
+func (s *scraper) scrape(ctx context.Context, c *http.Client) (*http.Response, error) {
+	if s.req == nil {
+		req, err := http.NewRequest("GET", "http://x", nil)
+		if err != nil {
+			return nil, err
+		}
+		s.req = req
+	}
+	return c.Do(s.req.WithContext(ctx))
+}
+
+func helper(ctx context.Context, c *http.Client, req *http.Request) (*http.Response, error) {
+	return c.Do(req.WithContext(ctx))
+}
+
+func attachedByCallee(ctx context.Context, c *http.Client) (*http.Response, error) {
+	req, err := http.NewRequest("GET", "http://x", nil)
+	if err != nil {
+		return nil, err
+	}
+	return helper(ctx, c, req)
+}
+
+func sent(ctx context.Context, c *http.Client) (*http.Response, error) {
+	req, err := http.NewRequest("GET", "http://x", nil)
+	if err != nil {
+		return nil, err
+	}
+	return c.Do(req)
 }
 `;
-    const [finding] = await findings(text);
-    assert.equal(finding.severity, 'warning');
-    assert.equal(finding.fixes.length, 1);
-    assert.equal(finding.fixes[0].preferred, false);
+    assert.deepEqual(await severities('/nonexistent/p/p.go', text), ['http.NewRequest warning']);
+  });
+
+  test('an *http.Request without a ResponseWriter is not called "the request\'s context"', async () => {
+    const text = `package p
+
+import "net/http"
+
+func roundTrip(req *http.Request) (*http.Response, error) {
+	return http.Get(req.URL.String())
+}
+
+func handle(w http.ResponseWriter, r *http.Request) {
+	_, _ = http.Get("http://x")
+}
+`;
+    const messages = (await lint('/nonexistent/p/p.go', text, { only: [ID] })).map((f) => f.message);
+    assert.match(messages[0], /the context of req \(req\.Context\(\)\)/);
+    assert.match(messages[1], /the request's context r\.Context\(\)/);
   });
 });

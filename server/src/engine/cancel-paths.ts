@@ -18,13 +18,15 @@ export interface UnusedPaths {
 /**
  * Follows every path from `definition` (the statement that assigns
  * `variable`) and collects where the value is lost unused. `isNamedResult`
- * makes a naked `return` a use.
+ * makes a naked `return` a use. `extraUses` are other nodes that count as
+ * a use (a receive from the derived context's Done channel: the context has
+ * ended, so there is nothing left to release).
  */
-export function unusedPaths(file: GoFile, graph: ControlFlowGraph, definition: Node, variable: Declaration, isNamedResult: boolean): UnusedPaths {
+export function unusedPaths(file: GoFile, graph: ControlFlowGraph, definition: Node, variable: Declaration, isNamedResult: boolean, extraUses: readonly Node[] = []): UnusedPaths {
   const result: UnusedPaths = { exits: [], overwrites: [] };
   const start = graph.nodeOf(definition);
   if (!start) return result;
-  const references = file.resolution.referencesTo(variable).filter((r) => !isAncestor(definition, r));
+  const references = [...file.resolution.referencesTo(variable), ...extraUses].filter((r) => !isAncestor(definition, r));
   const seen = new Set<number>();
   const stack = [...start.succs];
   while (stack.length) {
@@ -73,4 +75,44 @@ function isAssignedOnly(identifier: Node, statement: Node): boolean {
     statement.childForFieldName('left')?.id === list.id &&
     statement.children.some((c) => c?.type === '=')
   );
+}
+
+/**
+ * The receives from the Done channel of the context bound with the cancel
+ * (`<-sctx.Done()`, `case <-sctx.Done():`): once one has completed, the
+ * context has ended and its cancel function has nothing left to release.
+ */
+export function doneReceives(file: GoFile, contextTarget: Node): Node[] {
+  if (contextTarget.type !== 'identifier' || contextTarget.text === '_') return [];
+  const declaration = file.resolution.resolve(contextTarget);
+  if (!declaration) return [];
+  return file.resolution.referencesTo(declaration).filter((reference) => {
+    const selector = reference.parent;
+    const call = selector?.parent;
+    const receive = call?.parent;
+    return selector?.type === 'selector_expression' && selector.childForFieldName('field')?.text === 'Done' && call?.type === 'call_expression' && receive?.type === 'unary_expression' && receive.child(0)?.type === '<-';
+  });
+}
+
+/**
+ * True when the assignment `statement` runs only while the variable named
+ * `name` is nil: after `if name != nil { continue }` (or return/break) in the
+ * same block, or inside `if name == nil { ... }`. A state machine that makes
+ * a new context only after the previous one was cancelled and cleared.
+ */
+export function runsOnlyWhenNil(statement: Node, names: readonly string[]): boolean {
+  const test = (condition: Node | null, operator: '==' | '!='): boolean => {
+    const text = condition?.text.replace(/\s+/g, '') ?? '';
+    return names.some((name) => text === `${name}${operator}nil` || text === `nil${operator}${name}`);
+  };
+  for (let s = statement.previousNamedSibling; s; s = s.previousNamedSibling) {
+    if (s.type !== 'if_statement' || s.childForFieldName('alternative') || !test(s.childForFieldName('condition'), '!=')) continue;
+    const block = s.childForFieldName('consequence');
+    const last = block?.namedChildren.find((c) => c?.type === 'statement_list')?.lastNamedChild;
+    if (last && ['continue_statement', 'return_statement', 'break_statement'].includes(last.type)) return true;
+  }
+  for (let n = statement.parent; n && n.type !== 'func_literal' && n.type !== 'function_declaration' && n.type !== 'method_declaration'; n = n.parent) {
+    if (n.type === 'if_statement' && test(n.childForFieldName('condition'), '==')) return true;
+  }
+  return false;
 }

@@ -304,7 +304,7 @@ export function isContextRoot(file: GoFile, at: Node): boolean {
 }
 
 /** Words of a comment that says the work must not end with the caller's context. */
-const DETACHED_INTENT = /\bdetach|\boutlive|\beven if the (client|caller|request|context|parent)|\bregardless of|\bindependent(ly)? of the (request|caller|client|context|parent)|\bnot (be )?(cancel|tied to|bound to)|\bwithout (the )?cancel|\b(don'?t|do not|must not|should not) (use|inherit|propagate) the (http |parent |caller'?s |incoming |request'?s? )*(request |)context|\b(must|should) not be cancel/i;
+const DETACHED_INTENT = /\bdetach|\b(must|should) not inherit|\bnot inherit the|\bdo not use the (timeout|deadline)|\bindependent(ly)? of\b|\bnon-?cancell?able|\bbackground context on purpose|\boutlive|\beven if the (client|caller|request|context|parent)|\bregardless of|\bindependent(ly)? of the (request|caller|client|context|parent)|\bnot (be )?(cancel|tied to|bound to)|\bwithout (the )?cancel|\b(don'?t|do not|must not|should not) (use|inherit|propagate) the (http |parent |caller'?s |incoming |request'?s? )*(request |)context|\b(must|should) not be cancel/i;
 
 /**
  * True when the comment lines right above `statement` (a contiguous block
@@ -321,4 +321,110 @@ export function commentExplainsDetachment(file: GoFile, statement: Node): boolea
     parts.unshift(line.replace(/^\/\/\s?/, ''));
   }
   return parts.length > 0 && DETACHED_INTENT.test(parts.join(' '));
+}
+
+/** Callee names of logger accessors and logging methods that take a context only to read values (trace ids) from it. */
+const LOGGER_CALLEE = /^(G|L|Ctx|Logger|Log|LogAttrs|FromContext|FromContextOrDiscard|LoggerFrom\w*|WithContext|(Debug|Info|Warn|Warning|Error|Trace)Context|(Debug|Info|Warn|Error)f?Ctx)$/;
+const LOGGER_PACKAGE = /^(log|logs|logger|logging|logr|zerolog|zap|klog|slog|logrus|glog|ctxlog|clog|xlog|lg)$/i;
+
+/**
+ * True when the empty context `value` only feeds a logger (`log.G(ctx)`,
+ * `logr.FromContextOrDiscard(ctx)`, `slog.InfoContext(ctx, ...)`,
+ * `logger.ErrorContext(ctx, ...)`): nothing keeps running on it.
+ */
+export function isLoggerContext(value: Node): boolean {
+  const list = value.parent;
+  if (list?.type !== 'argument_list' || namedChildren(list)[0]?.id !== value.id) return false;
+  const call = list.parent!;
+  const name = calleeName(call);
+  if (!LOGGER_CALLEE.test(name)) return false;
+  const callee = call.childForFieldName('function');
+  const operand = callee?.type === 'selector_expression' ? callee.childForFieldName('operand') : null;
+  // `log.G(ctx)`, `slog.InfoContext(ctx, ...)`, or a method on something named like a logger (`s.logger.ErrorContext`).
+  return !!operand && (LOGGER_PACKAGE.test(operand.text) || /log(ger)?$/i.test(operand.text.split('.').pop() ?? ''));
+}
+
+/**
+ * Why an empty context used where another context is in scope is a
+ * deliberate detach that syntax can see, or null:
+ * - its values are copied from the context in scope
+ *   (`context.WithValue(context.Background(), k, ctx.Value(k))`),
+ * - it is the root of a new context for another identity
+ *   (`ctxB, done := newTenantCtx(context.Background(), "b")`),
+ * - it is given to an `Acquire` that must not be cancellable (a cancelled
+ *   Acquire followed by the unconditional Release panics),
+ * - the same callee gets an empty context at two other call sites of the
+ *   file and never any other context: the code base's convention for
+ *   detached work.
+ * `derived` is the outermost expression whose value is the empty context or
+ * a context derived from it.
+ */
+export function deliberateDetach(file: GoFile, empty: Node, derived: Node, scope: ContextInScope): string | null {
+  const word = new RegExp(`\\b${scope.parameter.text}\\b`);
+  if (derived.id !== empty.id && /\.Value\(/.test(derived.text) && word.test(derived.text)) return 'values-copied';
+  const list = derived.parent;
+  if (list?.type !== 'argument_list' || namedChildren(list)[0]?.id !== derived.id) return null;
+  const call = list.parent!;
+  const name = calleeName(call);
+  if (name === 'Acquire') return 'uncancellable-acquire';
+  const results = call.parent?.type === 'expression_list' ? call.parent.parent : null;
+  if ((results?.type === 'short_var_declaration' || results?.type === 'assignment_statement') && results.childForFieldName('right')?.id === call.parent!.id) {
+    const first = results.childForFieldName('left')?.namedChild(0);
+    if (first?.type === 'identifier' && /ctx|context/i.test(first.text) && first.text !== scope.parameter.text) return 'new-root';
+  }
+  const callee = call.childForFieldName('function')?.text;
+  if (callee && sameCalleeWithEmptyContext(file, callee) >= 3) return 'convention';
+  return null;
+}
+
+/** How many calls of the file to `callee` (as written) take an empty context as their first argument; 0 when another call of it takes something else first. */
+function sameCalleeWithEmptyContext(file: GoFile, callee: string): number {
+  let counts = emptyContextCallees.get(file);
+  if (!counts) {
+    emptyContextCallees.set(file, (counts = new Map()));
+    for (const match of file.text.matchAll(/([\w.]+)\(\s*context\.(Background|TODO)\(\)/g)) counts.set(match[1], (counts.get(match[1]) ?? 0) + 1);
+  }
+  const count = counts.get(callee) ?? 0;
+  if (count === 0) return 0;
+  const escaped = callee.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const calls = file.text.match(new RegExp(`(?<!func\\s+(\\([^)]*\\)\\s*)?)(?<![\\w.])${escaped}\\(`, 'g'))?.length ?? 0;
+  return calls === count ? count : 0;
+}
+
+const emptyContextCallees = new WeakMap<GoFile, Map<string, number>>();
+
+/** Per file: the names of functions and methods whose context.Context parameter is `_` or unnamed, and of those whose is named. */
+export const CONTEXT_PARAMETER_USE: FileFactKind<{ packageName: string; ignored: ReadonlySet<string>; named: ReadonlySet<string> }> = {
+  key: 'context-parameter-use',
+  compute(root) {
+    const imports = readImports(root);
+    const ignored = new Set<string>();
+    const named = new Set<string>();
+    for (const child of namedChildren(root)) {
+      if (child.type !== 'function_declaration' && child.type !== 'method_declaration') continue;
+      const name = child.childForFieldName('name')?.text;
+      const parameters = child.childForFieldName('parameters');
+      if (!name || !parameters) continue;
+      for (const declaration of namedChildren(parameters)) {
+        const type = declaration.childForFieldName('type');
+        if (declaration.type !== 'parameter_declaration' || !type || !namesContextType(imports, type)) continue;
+        const names = declaration.childrenForFieldName('name').filter((n): n is Node => !!n);
+        if (names.length === 0 || names.every((n) => n.text === '_')) ignored.add(name);
+        else named.add(name);
+      }
+    }
+    return { packageName: root.namedChildren.find((c) => c?.type === 'package_clause')?.namedChild(0)?.text ?? '', ignored, named };
+  },
+};
+
+/**
+ * True when every function or method of the package named like the callee
+ * of `call` declares its context parameter as `_` or leaves it unnamed: the
+ * context it is given does not matter.
+ */
+export function calleeIgnoresContext(file: GoFile, call: Node): boolean {
+  const name = calleeName(call);
+  if (!name) return false;
+  const facts = file.packageFacts(CONTEXT_PARAMETER_USE).filter((f) => f.packageName === file.packageName);
+  return facts.some((f) => f.ignored.has(name)) && !facts.some((f) => f.named.has(name));
 }

@@ -136,6 +136,13 @@ export interface ContextInScope {
   /** The parameter that provides it. */
   parameter: Node;
   kind: 'context' | 'request';
+  /**
+   * For a request: true when the function also has an http.ResponseWriter,
+   * so the request is one the server is handling (its context ends when the
+   * client goes away); false for a request the code is sending or handling
+   * on the client side (a RoundTripper, a request builder).
+   */
+  served?: boolean;
 }
 
 /**
@@ -157,11 +164,18 @@ export function contextInScope(file: GoFile, at: Node): ContextInScope | null {
       for (const name of declaration.childrenForFieldName('name')) {
         if (!name || name.text === '_' || !isVisibleAt(file, name, at)) continue;
         if (isContext) return { expression: name.text, parameter: name, kind: 'context' };
-        request ??= { expression: `${name.text}.Context()`, parameter: name, kind: 'request' };
+        request ??= { expression: `${name.text}.Context()`, parameter: name, kind: 'request', served: hasResponseWriter(file, parameters!) };
       }
     }
   }
   return request;
+}
+
+function hasResponseWriter(file: GoFile, parameters: Node): boolean {
+  return namedChildren(parameters).some((declaration) => {
+    const type = declaration.childForFieldName('type');
+    return !!type && file.isPackageType(type, 'net/http', 'ResponseWriter');
+  });
 }
 
 /** True when the name declared by `declaring` is not shadowed at `at`. */

@@ -9,6 +9,38 @@ import { fieldsRead, type FileFactKind, type PackageIndex } from './package';
 import { Resolution } from './scope';
 import { functionBody } from './syntax';
 
+/**
+ * What a file's code is for, which decides how much some findings matter:
+ * - `test`: a _test.go file;
+ * - `test-support`: test helpers, fakes and test programs (a directory or
+ *   package named testutil, testing, fakes, mocks, e2e, integration...);
+ * - `example`: examples and documentation (examples/, _examples/, documentation/);
+ * - `program`: a main package, or code under cmd/ or command/ (commands and
+ *   one-shot tools, whose process ends when the command does);
+ * - `library`: everything else, the code a long-running process is built from.
+ */
+export type CodeKind = 'test' | 'test-support' | 'example' | 'program' | 'library';
+
+const TEST_SUPPORT_DIRECTORY = /^(testutils?|testing|testhelpers?|testenv|testserver|testlib|tstest|e2e|e2e_test|integration|integration_?tests?|fakes?|mocks?|testdata)$/;
+const TEST_SUPPORT_PACKAGE = /^(testing|testutils?|fakes?|mocks?|[a-z0-9]*test)$/;
+const NOT_TEST_PACKAGE = /^(latest|greatest|contest|attest|protest|fastest|shortest)$/;
+const TEST_SUPPORT_FILE = /^(testing|testutils?|testhelpers?|(fake|mock)_\w+)\.go$/;
+const PROGRAM_DIRECTORY = /^(cmd|command|commands)$/;
+const EXAMPLE_DIRECTORY = /^(examples?|_examples?|documentation)$/;
+
+export function codeKindOf(path: string, packageName: string): CodeKind {
+  if (path.endsWith('_test.go')) return 'test';
+  const directories = path.split(/[\\/]/).slice(0, -1);
+  // The directories nearest the file decide: a checkout under ~/src/integration/ is not test code.
+  const near = directories.slice(-4);
+  const name = path.split(/[\\/]/).pop() ?? '';
+  if (near.some((d) => TEST_SUPPORT_DIRECTORY.test(d)) || TEST_SUPPORT_FILE.test(name) || (TEST_SUPPORT_PACKAGE.test(packageName) && !NOT_TEST_PACKAGE.test(packageName))) return 'test-support';
+  if (near.some((d) => EXAMPLE_DIRECTORY.test(d))) return 'example';
+  // cmd/<name>/... holds one directory per command; a package that is cmd/ itself (minio's server) is not one.
+  if (packageName === 'main' || near.slice(0, -1).some((d) => PROGRAM_DIRECTORY.test(d)) || /^commands?$/.test(near[near.length - 1] ?? '')) return 'program';
+  return 'library';
+}
+
 export class GoFile {
   private cachedImports?: Imports;
   private cachedResolution?: Resolution;
@@ -58,6 +90,13 @@ export class GoFile {
 
   get isTestFile(): boolean {
     return this.path.endsWith('_test.go');
+  }
+
+  private cachedCodeKind?: CodeKind;
+
+  /** What the file's code is for, from its name, directories and package clause (see CodeKind). */
+  get codeKind(): CodeKind {
+    return (this.cachedCodeKind ??= codeKindOf(this.path, this.packageName));
   }
 
   /** True when the call can never return (panic, os.Exit, log.Fatal, a same-file function that always does...). */

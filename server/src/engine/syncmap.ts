@@ -11,7 +11,7 @@ import { readImports, type Imports } from './imports';
 import type { FileFactKind } from './package';
 import type { Declaration } from './scope';
 import { isTerminating } from './loops';
-import { enclosingFunction, isFunction, namedChildren, nodesOfTypes, statementsOf, unparen, walk } from './syntax';
+import { enclosingFunction, isAncestor, isFunction, namedChildren, nodesOfTypes, statementsOf, topLevelFunction, unparen, walk } from './syntax';
 
 const SYNC_PATH = 'sync';
 
@@ -386,8 +386,14 @@ function isAssignedBetween(name: Node, within: Node, from: number, to: number, t
   return found;
 }
 
-/** True when a call to a method named Lock or RLock appears in `fn` before `before` (outside nested function literals). */
+/**
+ * True when a mutex serializes the code at `before`: a call to a method
+ * named Lock or RLock appears in `fn` before it (outside nested function
+ * literals), or the function is named `...Locked`, Go's convention for
+ * "the caller holds the lock".
+ */
 export function locksBefore(fn: Node, before: number): boolean {
+  if (/Locked$/.test(topLevelFunction(fn)?.childForFieldName('name')?.text ?? '')) return true;
   let found = false;
   const body = fn.childForFieldName('body');
   if (!body) return false;
@@ -825,4 +831,54 @@ function isWordCode(c: number): boolean {
 
 function isLetterCode(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
+/** Calls whose result holds a resource or an identity that a lost Store would leak or duplicate. */
+const RESOURCE_CALL = /^(New|Open|Dial|Start|Connect|Listen|Acquire|Spawn|Run|Register|Export|Subscribe|Create|Launch|Go)/;
+
+/**
+ * True when `store` fills a memo cache: `m.Store(k, v)` is followed by
+ * `return v` in the same block, and `v` (an expression, or a local of the
+ * function and everything assigned to it) is built without a call that
+ * makes a resource (New..., Open..., Dial..., make(chan), ...). Two racing
+ * callers each compute an equal value and return their own: losing one of
+ * the two stores costs nothing.
+ */
+export function isMemoStore(file: GoFile, store: SyncMapCall): boolean {
+  const value = store.args[1];
+  const statement = store.call.parent;
+  const next = statement?.type === 'expression_statement' ? statement.nextNamedSibling : null;
+  if (next?.type !== 'return_statement' || !value) return false;
+  // `return v`, `return v, nil`, `return v.Name, v.Type`: the caller gets the value it computed.
+  const list = next.namedChild(0);
+  const returned = list?.type === 'expression_list' ? namedChildren(list) : list ? [list] : [];
+  const stored = compactText(value);
+  if (!returned.some((r) => compactText(r) === stored || (value.type === 'identifier' && compactText(r).startsWith(`${stored}.`)))) return false;
+  const sources: Node[] = [value];
+  if (value.type === 'identifier') {
+    const declaration = file.resolution.resolve(value);
+    if (!declaration || declaration.kind !== 'local') return false;
+    const fn = enclosingFunction(store.call);
+    for (const reference of [declaration.node, ...file.resolution.referencesTo(declaration)]) {
+      const holder = reference.parent?.type === 'expression_list' ? reference.parent.parent : reference.parent;
+      if (holder && (holder.type === 'short_var_declaration' || holder.type === 'assignment_statement' || holder.type === 'var_spec') && enclosingFunction(holder)?.id === fn?.id) {
+        const right = holder.childForFieldName(holder.type === 'var_spec' ? 'value' : 'right');
+        if (right && !isAncestor(right, reference)) sources.push(right);
+      }
+    }
+  }
+  return sources.every((source) => {
+    let resource = false;
+    walk(source, (n) => {
+      if (resource) return false;
+      if (n.type === 'call_expression') {
+        const callee = n.childForFieldName('function');
+        const name = callee?.type === 'selector_expression' ? callee.childForFieldName('field')?.text : callee?.text;
+        if (name && RESOURCE_CALL.test(name)) resource = true;
+      }
+      if (n.type === 'channel_type') resource = true;
+      return !resource;
+    });
+    return !resource;
+  });
 }

@@ -29,7 +29,10 @@ export function lintFile(file: GoFile, rules: readonly ActiveRule[]): LintResult
   const contextOf = (active: ActiveRule): RuleContext => {
     let context = contexts.get(active);
     if (!context) {
-      const report = (r: Report) => findings.push({ related: [], fixes: [], ...r, ruleId: active.rule.id, severity: findingSeverity(active, r.severity) });
+      const report = (r: Report) => {
+        const severity = findingSeverity(active, r.severity);
+        if (severity !== 'off') findings.push({ related: [], fixes: [], ...r, ruleId: active.rule.id, severity });
+      };
       contexts.set(active, (context = { file, report }));
     }
     return context;
@@ -68,7 +71,8 @@ const RANK: Readonly<Record<Severity, number>> = { error: 0, warning: 1, informa
  * severity the rule reported for it when the rule runs at its default
  * severity (not configured by the user). A rule can lower, never raise.
  */
-export function findingSeverity(active: ActiveRule, reported: Severity | undefined): Severity {
+export function findingSeverity(active: ActiveRule, reported: Severity | 'off' | undefined): Severity | 'off' {
   if (!reported || active.configured || active.severity !== active.rule.defaultSeverity) return active.severity;
+  if (reported === 'off') return 'off';
   return RANK[reported] > RANK[active.severity] ? reported : active.severity;
 }

@@ -52,8 +52,11 @@ export type Report = Omit<Finding, 'ruleId' | 'severity' | 'related' | 'fixes'> 
      * the rule). It applies only while the rule runs at its default severity:
      * a severity the user configures applies to all of the rule's findings.
      * A severity above the configured one is ignored: rules only lower.
+     * `off`: a lower-value case of the rule (a test, a one-shot program, a
+     * bounded effect), dropped unless the user configured the rule's
+     * severity, which turns on all of its cases at that severity.
      */
-    severity?: Severity;
+    severity?: Severity | 'off';
   };
 
 export interface RuleContext {

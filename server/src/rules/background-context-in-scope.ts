@@ -3,7 +3,8 @@
 // *http.Request whose Context() it should use). The work started there is
 // cut off from the caller's cancellation and deadline.
 import type { Node } from 'web-tree-sitter';
-import { commentExplainsDetachment, emptyContextCall, hasDetachedComment, isContextRoot, isDetachingArgument, contextUseSite } from '../engine/context-use';
+import { calleeIgnoresContext, commentExplainsDetachment, contextUseSite, deliberateDetach, emptyContextCall, hasDetachedComment, isContextRoot, isDetachingArgument, isLoggerContext } from '../engine/context-use';
+import { resultOutlivesFunction } from '../engine/outlives';
 import type { GoFile } from '../engine/file';
 import { enclosingFunction, namedChildren, walk } from '../engine/syntax';
 import { replaceNode } from '../ruleapi/edits';
@@ -13,6 +14,7 @@ export const backgroundContextInScope: Rule = {
   id: 'background-context-in-scope',
   category: 'context',
   defaultSeverity: 'information',
+  optIn: true,
   peers: [{ linter: 'contextcheck' }, { linter: 'gosec', checks: ['G118'] }],
   summary: 'context.Background() or context.TODO() is used where the function has a context of its own.',
   nodeTypes: ['call_expression'],
@@ -29,6 +31,10 @@ export const backgroundContextInScope: Rule = {
     if (!owner) return;
     const value = derivedValue(file, call);
     if (handedToOwner(file, value) || defaultsNil(value, parameter) || afterDone(file, owner, parameter, call)) return;
+    if (isLoggerContext(value) || deliberateDetach(file, call, value, site.available)) return;
+    // The call that receives the context: when it ignores its context, or its result outlives the function, the empty context is right.
+    const receiver = value.parent?.type === 'argument_list' ? value.parent.parent : null;
+    if (receiver && (calleeIgnoresContext(file, receiver) || resultOutlivesFunction(file, receiver))) return;
 
     const expression = site.available.expression;
     const name = `context.${kind}()`;
@@ -43,7 +49,8 @@ export const backgroundContextInScope: Rule = {
       if (!request) fixes.push({ title: `Use ${expression} (cancelled when the caller's context is)`, edits: [replaceNode(call, expression)] });
     } else {
       message = `${name} where ${expression} is in scope: ${cutOff}, so the work runs on after the caller has given up`;
-      fixes.push({ title: `Use ${expression}`, edits: [replaceNode(call, expression)], preferred: site.flow === 'direct' });
+      // Never preferred: the work may have to outlive the caller (a cache filled for every client, a monitor that must see the end).
+      fixes.push({ title: `Use ${expression}`, edits: [replaceNode(call, expression)] });
     }
     context.report({ start: call.startIndex, end: call.endIndex, message, fixes });
   },

@@ -10,6 +10,7 @@ export const contextInStruct: Rule = {
   id: 'context-in-struct',
   category: 'context',
   defaultSeverity: 'hint',
+  optIn: true,
   peers: [{ linter: 'containedctx' }],
   summary: 'A struct field has type context.Context instead of the context being passed to each call.',
   nodeTypes: ['field_declaration'],

@@ -10,6 +10,7 @@ export const contextValueBuiltinKey: Rule = {
   id: 'context-value-builtin-key',
   category: 'context',
   defaultSeverity: 'warning',
+  optIn: true,
   peers: [{ linter: 'staticcheck', checks: ['SA1029'] }, { linter: 'revive', checks: ['context-keys-type'] }],
   summary: 'context.WithValue is called with a key of a built-in type (string, int...), which other packages can collide with.',
   nodeTypes: ['call_expression'],

@@ -3,6 +3,7 @@
 // that returns without sending on it or closing it: the receiver waits
 // forever and leaks with everything it references.
 import type { Node } from 'web-tree-sitter';
+import type { GoFile } from '../engine/file';
 import {
   channelsOperatedOn,
   channelUses,
@@ -25,7 +26,7 @@ import type { Fix, RelatedLocation, Rule, RuleContext } from '../ruleapi/rule';
 export const goroutineLeakReceive: Rule = {
   id: 'goroutine-leak-receive',
   category: 'goroutine',
-  defaultSeverity: 'warning',
+  defaultSeverity: 'information',
   summary: 'A goroutine receives from a channel that the function starting it may return without sending on or closing, so the receiver waits forever.',
   nodeTypes: ['go_statement'],
   tokens: ['go func'],
@@ -97,6 +98,7 @@ function check(context: RuleContext, goStatement: Node, literal: Node, fn: Node,
       : `${functionDisplayName(fn)} can return without sending on or closing ${name}, so this receive waits forever and the goroutine leaks`,
     related,
     fixes: closeFix(file.text, channel, inside, closes),
+    severity: shownByDefault(file),
   });
 }
 
@@ -141,4 +143,14 @@ function closeFix(text: string, channel: LocalChannel, receives: ChannelUse[], c
       preferred: everyHandles,
     },
   ];
+}
+
+/**
+ * Leaks in tests (a goroutine left blocked mostly when the test already
+ * failed), test helpers, examples and programs (a one-shot command exits
+ * right after) were judged of no value on the precision corpus: shown only
+ * when the rule is configured. Library code runs in long-lived processes.
+ */
+function shownByDefault(file: GoFile): 'off' | undefined {
+  return file.codeKind === 'library' ? undefined : 'off';
 }

@@ -26,7 +26,7 @@ import type { Fix, RelatedLocation, Rule, RuleContext } from '../ruleapi/rule';
 export const goroutineLeakSend: Rule = {
   id: 'goroutine-leak-send',
   category: 'goroutine',
-  defaultSeverity: 'warning',
+  defaultSeverity: 'information',
   summary: 'A goroutine sends on an unbuffered channel that the function starting it may stop receiving from, so the send blocks forever.',
   nodeTypes: ['go_statement'],
   tokens: ['go func'],
@@ -58,6 +58,7 @@ function check(context: RuleContext, goStatement: Node, literal: Node, fn: Node,
   // Each run of the goroutine sends at most once (`if err != nil { ch <- err; return }; ch <- v`).
   if (!atMostOneOnEachPath(file, literal, sends.map((u) => u.operation))) return;
   const send = sends[0];
+  if (sends.every((u) => skippedOnShutdown(u.operation, literal, fn))) return;
   const receives = outside.filter((u) => u.kind === 'receive' || u.kind === 'range');
   const name = reference.text;
 
@@ -97,6 +98,7 @@ function check(context: RuleContext, goStatement: Node, literal: Node, fn: Node,
     message: `${name} is unbuffered and ${fnName} can return without receiving from it, so this send blocks forever and the goroutine leaks`,
     related,
     fixes: capacityFix(channel, '1', `Give ${name} a buffer of 1`),
+    severity: shownByDefault(file),
   });
 }
 
@@ -123,6 +125,7 @@ function checkLoop(context: RuleContext, channel: LocalChannel, loop: Node, send
     message: `the loop starts one goroutine per iteration sending on unbuffered ${name}, but ${functionDisplayName(fn)} receives only one value, so every other goroutine blocks forever on this send`,
     related: [{ start: receive.operation.startIndex, end: receive.operation.endIndex, message: `the only receive from ${name}: the other senders are never received from` }],
     fixes: count === null ? [] : capacityFix(channel, count, `Give ${name} a buffer of ${count}`),
+    severity: shownByDefault(file),
   });
 }
 
@@ -173,4 +176,28 @@ function capacityFix(channel: LocalChannel, capacity: string, title: string): Fi
 function exitLocation(exit: Node, name: string): RelatedLocation {
   if (exit.type !== 'return_statement') return { start: exit.endIndex - 1, end: exit.endIndex, message: `the function ends here without receiving from ${name}` };
   return { start: exit.startIndex, end: exit.endIndex, message: `this return is reached without receiving from ${name}` };
+}
+
+/**
+ * Leaks in tests (a goroutine left blocked mostly when the test already
+ * failed), test helpers, examples and programs (a one-shot command exits
+ * right after) were judged of no value on the precision corpus: shown only
+ * when the rule is configured. Library code runs in long-lived processes.
+ */
+function shownByDefault(file: GoFile): 'off' | undefined {
+  return file.codeKind === 'library' ? undefined : 'off';
+}
+
+/**
+ * `if err := srv.Serve(l); err != http.ErrServerClosed { errs <- err }` in a
+ * function that shuts the server down on its way out (`Shutdown`, `Close`):
+ * the serve call then returns ErrServerClosed (or net.ErrClosed) and the
+ * goroutine ends without sending.
+ */
+function skippedOnShutdown(send: Node, literal: Node, fn: Node): boolean {
+  for (let n = send.parent; n && n.id !== literal.id; n = n.parent) {
+    if (n.type !== 'if_statement' || !/\bErr(Server)?Closed\b/.test(n.childForFieldName('condition')?.text ?? '')) continue;
+    return /\.(Shutdown|Close)\(/.test(fn.text.slice(literal.endIndex - fn.startIndex));
+  }
+  return false;
 }

@@ -16,6 +16,7 @@ export const goroutineWithoutExit: Rule = {
   id: 'goroutine-without-exit',
   category: 'goroutine',
   defaultSeverity: 'warning',
+  optIn: true,
   summary: 'A goroutine runs an endless loop that nothing can stop: no return, no break, no stop signal it obeys.',
   nodeTypes: ['go_statement'],
   tokens: ['go '],

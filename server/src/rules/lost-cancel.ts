@@ -2,7 +2,7 @@
 // (or signal.NotifyContext's stop) is not called on every path.
 import type { Node } from 'web-tree-sitter';
 import { cancelBinding, contextEscapes, isNamedResult, type CancelBinding } from '../engine/context';
-import { unusedPaths } from '../engine/cancel-paths';
+import { doneReceives, runsOnlyWhenNil, unusedPaths } from '../engine/cancel-paths';
 import type { GoFile } from '../engine/file';
 import { enclosingFunction, indentationAt, isAncestor, isInsideLoop } from '../engine/syntax';
 import { insertLineAfter, insertLineBefore } from '../ruleapi/edits';
@@ -32,7 +32,10 @@ function checkVariable(binding: CancelBinding, context: RuleContext): void {
   if (!variable || variable.kind !== 'local' || enclosingFunction(variable.node)?.id !== fn.id) return;
   const graph = file.cfg(fn);
   if (!graph) return;
-  const { exits, overwrites } = unusedPaths(file, graph, binding.statement, variable, isNamedResult(variable.node, fn));
+  const paths = unusedPaths(file, graph, binding.statement, variable, isNamedResult(variable.node, fn), doneReceives(file, binding.contextTarget));
+  const { exits } = paths;
+  // Run again only after the previous context was cancelled and cleared: not an overwrite.
+  const overwrites = paths.overwrites.filter((s) => !(s.id === binding.statement.id && !binding.defines && runsOnlyWhenNil(binding.statement, [binding.contextTarget.text, binding.target.text])));
   if (exits.length === 0 && overwrites.length === 0) return;
 
   const name = binding.target.text;

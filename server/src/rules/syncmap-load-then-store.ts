@@ -2,7 +2,7 @@
 // `m.Store(k, x)`: two goroutines can both miss and both store, and one of
 // the two values is lost (check-then-act). LoadOrStore does it atomically.
 import type { Node } from 'web-tree-sitter';
-import { actsOnLoadedEntry, checkedLoad, compactText, syncMapCallsIn, type OkBranches, type SyncMapRead } from '../engine/syncmap';
+import { actsOnLoadedEntry, checkedLoad, compactText, isMemoStore, syncMapCallsIn, type OkBranches, type SyncMapRead } from '../engine/syncmap';
 import { indentationAt, namedChildren, statementsOf, walk } from '../engine/syntax';
 import type { Fix, Rule } from '../ruleapi/rule';
 
@@ -10,6 +10,7 @@ export const syncmapLoadThenStore: Rule = {
   id: 'syncmap-load-then-store',
   category: 'sync',
   defaultSeverity: 'warning',
+  optIn: true,
   summary: 'A sync.Map Store runs when a Load of the same key found nothing: concurrent callers both miss, both store, and one value is lost.',
   nodeTypes: ['call_expression'],
   tokens: ['Store('],
@@ -20,7 +21,7 @@ export const syncmapLoadThenStore: Rule = {
     const { read, branches } = load;
     const key = read.args[0];
     for (const store of syncMapCallsIn(file, branches.missing, 'Store')) {
-      if (store.args.length !== 2 || !actsOnLoadedEntry(file, load, store)) continue;
+      if (store.args.length !== 2 || !actsOnLoadedEntry(file, load, store) || isMemoStore(file, store)) continue;
       const map = compactText(read.map);
       const fixes: Fix[] = [];
       const fix = loadOrStoreFix(file.text, read, branches, store.call, map);

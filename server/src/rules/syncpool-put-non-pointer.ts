@@ -13,6 +13,7 @@ export const syncpoolPutNonPointer: Rule = {
   id: 'syncpool-put-non-pointer',
   category: 'sync',
   defaultSeverity: 'information',
+  optIn: true,
   peers: [{ linter: 'staticcheck', checks: ['SA6002'] }],
   summary: 'A slice or struct value is put into a sync.Pool: every Put allocates to box it.',
   nodeTypes: ['call_expression'],

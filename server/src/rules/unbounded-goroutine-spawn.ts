@@ -13,6 +13,7 @@ export const unboundedGoroutineSpawn: Rule = {
   id: 'unbounded-goroutine-spawn',
   category: 'goroutine',
   defaultSeverity: 'warning',
+  optIn: true,
   summary: 'A loop over input of unknown size starts a goroutine per iteration with nothing limiting how many run at once.',
   nodeTypes: ['go_statement'],
   tokens: ['go '],
