@@ -1,5 +1,6 @@
 // CLI tests: the built dist/cli.js, its formats, exit codes and --fix.
 import assert from 'node:assert/strict';
+import { RULES } from '../server/src/linter/registry';
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -183,6 +184,41 @@ describe('cli', () => {
     const paths = new Set<string>(JSON.parse(stdout).findings.map((f: { path: string }) => f.path));
     assert.ok([...paths].every((p) => p.endsWith('/bad.go')), [...paths].join(', '));
     for (const rule of ['lost-cancel', 'discarded-cancel']) assert.ok(paths.has(`${rule}/bad.go`), `${rule}/bad.go has no finding`);
+    // Every rule configured (opt-in rules and the cases hidden by default included): each bad.go is reported.
+    const all = run(['--format', 'json', ...RULES.flatMap((r) => ['--severity', `${r.id}=${r.defaultSeverity}`]), '.'], dir);
+    const reported = new Set<string>(JSON.parse(all.stdout).findings.map((f: { path: string }) => f.path));
+    assert.ok([...reported].every((p) => p.endsWith('/bad.go')), [...reported].join(', '));
+    for (const rule of RULES) assert.ok(reported.has(`${rule.id}/bad.go`), `${rule.id}/bad.go has no finding`);
+  });
+
+  test('opt-in rules: off in --list-rules and in SARIF, run with --enable or --severity', () => {
+    const list = run(['--list-rules'], process.cwd()).stdout;
+    assert.match(list, /^unbounded-goroutine-spawn\s+off\s/m);
+    assert.match(list, /^lost-cancel\s+warning\s/m);
+    const dir = project({
+      'a.go': `package p
+
+func handle(int) {}
+
+func spawn(values <-chan int) {
+	for v := range values {
+		go handle(v)
+	}
+}
+`,
+    });
+    assert.equal(run(['.'], dir).code, 0);
+    const enabled = run(['--format', 'json', '--enable', 'unbounded-goroutine-spawn', '.'], dir);
+    assert.deepEqual(JSON.parse(enabled.stdout).findings.map((f: { ruleId: string; severity: string }) => `${f.ruleId} ${f.severity}`), ['unbounded-goroutine-spawn warning']);
+    const configured = run(['--format', 'json', '--severity', 'unbounded-goroutine-spawn=error', '.'], dir);
+    assert.deepEqual(JSON.parse(configured.stdout).findings.map((f: { severity: string }) => f.severity), ['error']);
+    const sarif = JSON.parse(run(['--format', 'sarif', '.'], dir).stdout);
+    const rule = sarif.runs[0].tool.driver.rules.find((r: { id: string }) => r.id === 'unbounded-goroutine-spawn');
+    assert.equal(rule.defaultConfiguration.enabled, false);
+    const bad = run(['--severity', 'lost-cancel', '.'], dir);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--severity needs RULE=LEVEL/);
+    assert.match(run(['--severity', 'lost-cancel=loud', '.'], dir).stderr, /unknown severity "loud"/);
   });
 
   const TIMERS = `package p

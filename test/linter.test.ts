@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { activeRules, type ActiveRule } from '../server/src/linter/config';
 import { findingSeverity } from '../server/src/linter/linter';
+import { RULES } from '../server/src/linter/registry';
 import type { Rule, Severity } from '../server/src/ruleapi/rule';
 import { sharedAnalyzer } from './support/analyzer';
 
@@ -17,7 +18,7 @@ const probe: Rule = {
   nodeTypes: ['call_expression'],
   visit(call, context) {
     const name = call.childForFieldName('function')?.text;
-    const severity: Severity | undefined = name === 'weak' ? 'hint' : name === 'strong' ? 'error' : undefined;
+    const severity: Severity | 'off' | undefined = name === 'weak' ? 'hint' : name === 'strong' ? 'error' : name === 'hidden' ? 'off' : undefined;
     context.report({ start: call.startIndex, end: call.endIndex, message: name ?? '', ...(severity ? { severity } : {}) });
   },
 };
@@ -28,6 +29,7 @@ func f() {
 	weak()
 	strong()
 	plain()
+	hidden()
 }
 `;
 
@@ -42,14 +44,20 @@ describe('severity reported by a rule', () => {
     assert.deepEqual(await severities({ rule: probe, severity: 'warning' }), { weak: 'hint', strong: 'warning', plain: 'warning' });
   });
 
+  test("a case reported as 'off' is dropped at the defaults and shown at the configured severity", async () => {
+    assert.equal((await severities({ rule: probe, severity: 'warning' })).hidden, undefined);
+    assert.equal((await severities({ rule: probe, severity: 'warning', configured: true })).hidden, 'warning');
+    assert.equal((await severities({ rule: probe, severity: 'hint', configured: true })).hidden, 'hint');
+  });
+
   test('a severity the user configures applies to every finding, even the default one', async () => {
-    assert.deepEqual(await severities({ rule: probe, severity: 'error', configured: true }), { weak: 'error', strong: 'error', plain: 'error' });
-    assert.deepEqual(await severities({ rule: probe, severity: 'warning', configured: true }), { weak: 'warning', strong: 'warning', plain: 'warning' });
-    assert.deepEqual(await severities({ rule: probe, severity: 'hint', configured: true }), { weak: 'hint', strong: 'hint', plain: 'hint' });
+    assert.deepEqual(await severities({ rule: probe, severity: 'error', configured: true }), { weak: 'error', strong: 'error', plain: 'error', hidden: 'error' });
+    assert.deepEqual(await severities({ rule: probe, severity: 'warning', configured: true }), { weak: 'warning', strong: 'warning', plain: 'warning', hidden: 'warning' });
+    assert.deepEqual(await severities({ rule: probe, severity: 'hint', configured: true }), { weak: 'hint', strong: 'hint', plain: 'hint', hidden: 'hint' });
   });
 
   test('an active rule built without the configured flag (older callers) at another severity applies it to all', async () => {
-    assert.deepEqual(await severities({ rule: probe, severity: 'information' }), { weak: 'information', strong: 'information', plain: 'information' });
+    assert.deepEqual(await severities({ rule: probe, severity: 'information' }), { weak: 'information', strong: 'information', plain: 'information', hidden: 'information' });
   });
 
   test('findingSeverity: rules only lower, never raise', () => {
@@ -60,6 +68,21 @@ describe('severity reported by a rule', () => {
     assert.equal(findingSeverity(active, 'warning'), 'warning');
     assert.equal(findingSeverity(active, 'error'), 'warning');
     assert.equal(findingSeverity({ ...active, configured: true }, 'hint'), 'warning');
+    assert.equal(findingSeverity(active, 'off'), 'off');
+    assert.equal(findingSeverity({ ...active, configured: true }, 'off'), 'warning');
+  });
+
+  test('opt-in rules run only when named: a severity, --rules (only) or --enable', () => {
+    const ids = (rules: ActiveRule[]) => rules.map((r) => r.rule.id);
+    const optIn = RULES.filter((r) => r.optIn).map((r) => r.id);
+    assert.ok(optIn.includes('unbounded-goroutine-spawn') && optIn.includes('background-context-in-scope'));
+    for (const id of optIn) assert.ok(!ids(activeRules()).includes(id), id);
+    assert.ok(ids(activeRules({ rules: { 'unbounded-goroutine-spawn': 'warning' } })).includes('unbounded-goroutine-spawn'));
+    assert.deepEqual(ids(activeRules({ only: ['context-in-struct'] })), ['context-in-struct']);
+    const enabled = activeRules({ enable: ['goroutine-without-exit'] });
+    assert.ok(ids(enabled).includes('goroutine-without-exit') && ids(enabled).includes('lost-cancel'));
+    assert.equal(enabled.find((r) => r.rule.id === 'goroutine-without-exit')!.configured, false);
+    assert.throws(() => activeRules({ enable: ['no-such-rule'] }), /unknown rule "no-such-rule"/);
   });
 
   test('activeRules marks the rules whose severity the configuration sets', () => {

@@ -10,6 +10,8 @@ export interface CliOptions {
   rules?: string[];
   /** Opt-in rules to run besides the default ones. */
   enable: string[];
+  /** Severities set per rule, as the editor's goConcurrencyLint.rules setting does. */
+  severity: Record<string, string>;
   disable: string[];
   defaultExcludes: boolean;
   /** Globs of paths not to scan, relative to each directory given. */
@@ -37,6 +39,10 @@ Options:
   --fix                     apply the preferred fix of each finding in place
   --rules a,b               run only these rules (opt-in rules included)
   --enable a,b              also run these opt-in rules (see --list-rules)
+  --severity RULE=LEVEL     set a rule's severity (error, warning,
+                            information, hint, off), as the editor setting
+                            does: it turns on an opt-in rule and the cases a
+                            rule hides by default (repeatable)
   --disable a,b             do not run these rules
   --go-version 1.22         the Go version the code is compiled with (default:
                             the go directive of the nearest go.mod; newest Go
@@ -61,7 +67,7 @@ Exit status: 0 no findings, 1 findings, 2 usage or I/O error.`;
 const FORMATS: readonly OutputFormat[] = ['text', 'json', 'sarif'];
 
 export function parseArgs(argv: readonly string[]): CliOptions {
-  const options: CliOptions = { paths: [], format: 'text', fix: false, enable: [], disable: [], defaultExcludes: true, exclude: [], noSkip: false, help: false, version: false, listRules: false };
+  const options: CliOptions = { paths: [], format: 'text', fix: false, enable: [], severity: {}, disable: [], defaultExcludes: true, exclude: [], noSkip: false, help: false, version: false, listRules: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -86,6 +92,13 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       case '--enable':
         options.enable.push(...splitList(value()));
         break;
+      case '--severity': {
+        const text = value();
+        const m = /^([a-z0-9-]+)=([a-z]+)$/.exec(text);
+        if (!m) throw new UsageError(`--severity needs RULE=LEVEL, for example lost-cancel=error (got "${text}")`);
+        options.severity[m[1]] = m[2];
+        break;
+      }
       case '--disable':
         options.disable.push(...splitList(value()));
         break;

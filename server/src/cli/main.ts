@@ -13,7 +13,7 @@ async function main(argv: string[]): Promise<number> {
   let config: LintConfig;
   try {
     options = parseArgs(argv);
-    config = { only: options.rules, enable: options.enable, rules: Object.fromEntries(options.disable.map((id) => [id, 'off'])) };
+    config = { only: options.rules, enable: options.enable, rules: { ...(options.severity as LintConfig['rules']), ...Object.fromEntries(options.disable.map((id) => [id, 'off'])) } };
     activeRules(config);
   } catch (error) {
     if (!(error instanceof UsageError) && !(error instanceof Error)) throw error;

@@ -9,7 +9,7 @@ import type { GoFile } from './file';
 import type { Declaration } from './scope';
 import { isInfiniteLoop } from './loops';
 import { cfgNodeAt, reachableFrom } from './reach';
-import { enclosingFunction, isFunction, namedChildren, unparen, walk } from './syntax';
+import { enclosingFunction, isFunction, namedChildren, statementsOf, unparen, walk } from './syntax';
 
 export interface ChannelMake {
   /** The `make(...)` call. */
@@ -266,4 +266,60 @@ export function channelsOperatedOn(file: GoFile, body: Node, operation: 'send' |
     return true;
   });
   return [...channels.values()];
+}
+
+const TEST_FAILURE = /^(t|tb|b|f|s|suite)\.(Error|Errorf|Fatal|Fatalf|Fail|FailNow)$|^(require|assert|must|is|qt)\.\w+$|^(s|suite)\.(Require|Assert)\(\)\.\w+$/;
+
+/**
+ * True when the way out `exit` is only reached after a test failure is
+ * recorded on its path: the statement before a `return` in its block, or the
+ * last statement of the block that falls off the function, is
+ * `t.Errorf(...)`, `t.Fatal(...)`, `require.Fail(...)`, `must.NoError(...)`,
+ * `assert.X(...)`. What is left blocked there leaks only in a failing test.
+ */
+export function isTestFailureExit(exit: Node): boolean {
+  const statement = exit.type === 'return_statement' ? exit.previousNamedSibling : exit.type === 'block' ? statementsOf(exit).at(-1) ?? null : null;
+  const call = statement?.type === 'expression_statement' ? statement.namedChild(0) : null;
+  const callee = call?.type === 'call_expression' ? call.childForFieldName('function') : null;
+  return !!callee && TEST_FAILURE.test(callee.text.replace(/\s+/g, ''));
+}
+
+/**
+ * True when the starting function drains the channel until it is closed,
+ * tracking it with the comma-ok form (`v, ok := <-ch; if !ok { aDone = true }`)
+ * inside a loop: the sender's close ends the wait, and the function leaves
+ * only once every drained channel is done.
+ */
+export function drainedUntilClosed(uses: readonly ChannelUse[], fn: Node): boolean {
+  const receives = uses.filter((u) => u.kind === 'receive' && u.function?.id === fn.id);
+  return receives.length > 0 && receives.every((u) => {
+    let n = u.operation;
+    while (n.parent?.type === 'parenthesized_expression') n = n.parent;
+    const statement = n.parent;
+    const left = statement?.type === 'receive_statement' ? statement.childForFieldName('left') : null;
+    return !!left && namedChildren(left).length === 2 && isInLoopWithin(u.operation, fn);
+  });
+}
+
+/**
+ * True when `close` runs in the first iteration of a loop that always runs
+ * at least once: `for i := range 10 { ...; if i == 0 { close(start) } }`,
+ * or `for i := 0; i < 10; i++` with the same test.
+ */
+export function closedInFirstIteration(close: Node): boolean {
+  for (let n = close.parent; n; n = n.parent) {
+    if (isFunction(n)) return false;
+    if (n.type !== 'if_statement') continue;
+    const condition = n.childForFieldName('condition')?.text.replace(/\s+/g, '') ?? '';
+    const counter = /^(\w+)==0$/.exec(condition)?.[1];
+    if (!counter) continue;
+    for (let loop = n.parent; loop && !isFunction(loop); loop = loop.parent) {
+      if (loop.type !== 'for_statement') continue;
+      const header = loop.text.slice(0, (loop.childForFieldName('body')?.startIndex ?? loop.endIndex) - loop.startIndex);
+      if (new RegExp(`^for\\s+${counter}\\s*:=\\s*range\\s+[1-9]\\d*\\s*$`).test(header.trim())) return true;
+      if (new RegExp(`^for\\s+${counter}\\s*:=\\s*0\\s*;\\s*${counter}\\s*<\\s*[1-9]\\d*\\s*;`).test(header.trim())) return true;
+      return false;
+    }
+  }
+  return false;
 }

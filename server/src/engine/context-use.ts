@@ -122,8 +122,10 @@ export function isNil(node: Node): boolean {
   return unparen(node).type === 'nil';
 }
 
+// Not `error` (nor any interface): an interface-typed key holds a unique pointer (`errors.New("retry")`) and cannot
+// collide with another package's key.
 const BUILTIN_TYPES = new Set([
-  'string', 'bool', 'byte', 'rune', 'error', 'uintptr',
+  'string', 'bool', 'byte', 'rune', 'uintptr',
   'int', 'int8', 'int16', 'int32', 'int64',
   'uint', 'uint8', 'uint16', 'uint32', 'uint64',
   'float32', 'float64', 'complex64', 'complex128',

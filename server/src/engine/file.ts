@@ -1,5 +1,6 @@
 // One parsed Go file and the facts derived from it, each computed on first
 // use and kept for the life of this version of the file.
+import { isAbsolute, relative, resolve } from 'node:path';
 import type { Node, Tree } from 'web-tree-sitter';
 import { buildCfg, type ControlFlowGraph } from './cfg';
 import type { GoVersion } from './gomod';
@@ -21,18 +22,21 @@ import { functionBody } from './syntax';
  */
 export type CodeKind = 'test' | 'test-support' | 'example' | 'program' | 'library';
 
-const TEST_SUPPORT_DIRECTORY = /^(testutils?|testing|testhelpers?|testenv|testserver|testlib|tstest|e2e|e2e_test|integration|integration_?tests?|fakes?|mocks?|testdata)$/;
+const TEST_SUPPORT_DIRECTORY = /^(tests?|testutils?|testing|testhelpers?|testenv|testserver|testlib|tstest|e2e|e2e_test|integration|integration_?tests?|fakes?|mocks?|testdata)$/;
 const TEST_SUPPORT_PACKAGE = /^(testing|testutils?|fakes?|mocks?|[a-z0-9]*test)$/;
 const NOT_TEST_PACKAGE = /^(latest|greatest|contest|attest|protest|fastest|shortest)$/;
 const TEST_SUPPORT_FILE = /^(testing|testutils?|testhelpers?|(fake|mock)_\w+)\.go$/;
 const PROGRAM_DIRECTORY = /^(cmd|command|commands)$/;
 const EXAMPLE_DIRECTORY = /^(examples?|_examples?|documentation)$/;
 
-export function codeKindOf(path: string, packageName: string): CodeKind {
+export function codeKindOf(path: string, packageName: string, moduleRoot?: string): CodeKind {
   if (path.endsWith('_test.go')) return 'test';
-  const directories = path.split(/[\\/]/).slice(0, -1);
-  // The directories nearest the file decide: a checkout under ~/src/integration/ is not test code.
-  const near = directories.slice(-4);
+  // The directories inside the repository's outermost module decide (without a go.mod, the four nearest the file):
+  // a checkout under ~/src/integration/ is not test code, a nested module under tests/apps/ is.
+  const fromRoot = moduleRoot !== undefined ? relative(resolve(moduleRoot), resolve(path)) : undefined;
+  const inModule = fromRoot !== undefined && !fromRoot.startsWith('..') && !isAbsolute(fromRoot) ? fromRoot : undefined;
+  const directories = (inModule ?? path).split(/[\\/]/).filter(Boolean).slice(0, -1);
+  const near = inModule !== undefined ? directories : directories.slice(-4);
   const name = path.split(/[\\/]/).pop() ?? '';
   if (near.some((d) => TEST_SUPPORT_DIRECTORY.test(d)) || TEST_SUPPORT_FILE.test(name) || (TEST_SUPPORT_PACKAGE.test(packageName) && !NOT_TEST_PACKAGE.test(packageName))) return 'test-support';
   if (near.some((d) => EXAMPLE_DIRECTORY.test(d))) return 'example';
@@ -56,6 +60,8 @@ export class GoFile {
     private readonly packageIndex?: PackageIndex,
     /** The Go version the file is compiled with, or how to find it (read on first use). */
     private readonly goVersionSource?: GoVersion | (() => GoVersion | undefined),
+    /** The root of the outermost module the file is in, when there is a go.mod (read on first use). */
+    private readonly moduleRootSource?: () => string | undefined,
   ) {}
 
   private goVersionRead = false;
@@ -96,7 +102,7 @@ export class GoFile {
 
   /** What the file's code is for, from its name, directories and package clause (see CodeKind). */
   get codeKind(): CodeKind {
-    return (this.cachedCodeKind ??= codeKindOf(this.path, this.packageName));
+    return (this.cachedCodeKind ??= codeKindOf(this.path, this.packageName, this.moduleRootSource?.()));
   }
 
   /** True when the call can never return (panic, os.Exit, log.Fatal, a same-file function that always does...). */

@@ -44,14 +44,34 @@ export function formatGoVersion(version: GoVersion): string {
  * when there is none (default: from disk).
  */
 export class GoModIndex {
-  private readonly byDirectory = new Map<string, GoVersion | null>();
+  private readonly byDirectory = new Map<string, { version: GoVersion; root: string } | null>();
 
   constructor(private readonly read: (path: string) => string | undefined = readIfPresent) {}
 
   /** The `go` directive of the go.mod nearest to `directory`; undefined when there is none. */
   versionFor(directory: string): GoVersion | undefined {
+    return this.moduleOf(directory)?.version;
+  }
+
+  /**
+   * The root of the outermost module around `directory`: the directory of
+   * the go.mod farthest up (a repository's own, when nested modules such as
+   * tests/apps/x/go.mod sit inside it); undefined when there is none.
+   */
+  outermostModuleRootFor(directory: string): string | undefined {
+    let root = this.moduleOf(directory)?.root;
+    for (let above = root; above !== undefined; ) {
+      const parent = dirname(above);
+      if (parent === above) break;
+      above = this.moduleOf(parent)?.root;
+      if (above !== undefined) root = above;
+    }
+    return root;
+  }
+
+  private moduleOf(directory: string): { version: GoVersion; root: string } | undefined {
     const passed: string[] = [];
-    let found: GoVersion | null = null;
+    let found: { version: GoVersion; root: string } | null = null;
     for (let dir = directory; ; ) {
       const cached = this.byDirectory.get(dir);
       if (cached !== undefined) {
@@ -62,7 +82,7 @@ export class GoModIndex {
       const text = this.read(join(dir, 'go.mod'));
       if (text !== undefined) {
         // A go.mod without a go directive means go 1.16 to the go command.
-        found = goDirective(text) ?? { major: 1, minor: 16 };
+        found = { version: goDirective(text) ?? { major: 1, minor: 16 }, root: dir };
         break;
       }
       const parent = dirname(dir);

@@ -220,7 +220,8 @@ export function loopBound(file: GoFile, loop: Node): LoopBound {
  */
 function isFieldCollection(expression: Node): boolean {
   const e = unparen(expression);
-  return e.type === 'selector_expression' && !/ch$|chan|queue|c$/i.test(e.childForFieldName('field')?.text ?? '');
+  // Channel fields are named like channels (`reqCh`, `events` is not): those are streams of input.
+  return e.type === 'selector_expression' && !/(Ch|Chan|ch|chan)$|^(c|ch)$/.test(e.childForFieldName('field')?.text ?? '');
 }
 
 /** A literal, a constant, runtime.NumCPU()/GOMAXPROCS(...), or a name that says it is a configured count (workers, concurrency, maxProcs...). */
@@ -412,4 +413,134 @@ function goStatements(file: GoFile): Node[] {
     if (node?.type === 'go_statement' && node.startIndex === i) out.push(node);
   }
   return out;
+}
+
+const LONG_LIVED_METHOD = /^(run|loop|serve|watch|listen|start)|Loop$/i;
+const RELEASE_METHOD = /^(Close|Stop|Release|Shutdown|Cancel|Unsubscribe)$/;
+
+/**
+ * Why the goroutine a loop starts is one long-lived worker per configured
+ * entity (a peer, a listener, a subscription), not work per input item:
+ * - it runs an endless loop,
+ * - it runs a method named like a worker (`run`, `loop`, `serve`, `watch`,
+ *   `listen`, `start`, `...Loop`),
+ * - the value it runs a method of is stored in a map, slice or field in the
+ *   same iteration (`s.workers[id] = w; go w.run()`).
+ * Null when none holds.
+ */
+export function longLivedWorker(file: GoFile, loop: Node, goStatement: Node): 'endless' | 'worker-method' | 'stored-worker' | null {
+  const fn = goroutineFunction(file, goStatement);
+  if (fn && endlessLoops(file, fn).length > 0) return 'endless';
+  const call = goCall(goStatement);
+  const callee = call ? unparen(call.childForFieldName('function')!) : null;
+  let method: Node | null = null;
+  if (callee?.type === 'selector_expression') method = callee;
+  else if (callee?.type === 'func_literal') {
+    // `go func() { w.run() }()`: a literal whose only statement calls a method.
+    const statements = statementsOf(callee.childForFieldName('body')!);
+    const only = statements.length === 1 && statements[0].type === 'expression_statement' ? statements[0].namedChild(0) : null;
+    const inner = only?.type === 'call_expression' ? only.childForFieldName('function') : null;
+    if (inner?.type === 'selector_expression') method = inner;
+  }
+  if (!method) return null;
+  if (LONG_LIVED_METHOD.test(method.childForFieldName('field')?.text ?? '')) return 'worker-method';
+  const operand = method.childForFieldName('operand');
+  const body = loop.childForFieldName('body');
+  if (operand?.type !== 'identifier' || !body) return null;
+  let stored = false;
+  visitOwn(body, (n) => {
+    if (stored || n.type !== 'assignment_statement') return;
+    const left = n.childForFieldName('left');
+    const right = n.childForFieldName('right');
+    if (!left || !right || !namedChildren(left).some((t) => t.type === 'selector_expression' || t.type === 'index_expression')) return;
+    if (namedChildren(right).some((v) => v.text === operand.text || (v.type === 'call_expression' && v.childForFieldName('function')?.text === 'append' && namedChildren(v.childForFieldName('arguments')!).slice(1).some((a) => a.text === operand.text)))) stored = true;
+  });
+  return stored ? 'stored-worker' : null;
+}
+
+/**
+ * True when the goroutines `loop` starts are joined right after it: one of
+ * the next two statements is `wg.Wait()` (or `g.Wait()`), or a loop that
+ * receives once per iteration (`for range xs { <-results }`).
+ */
+export function joinedAfterLoop(loop: Node): boolean {
+  const outer = loop.parent?.type === 'labeled_statement' ? loop.parent : loop;
+  const list = outer.parent;
+  if (!list) return false;
+  const siblings = statementsOf(list);
+  const index = siblings.findIndex((s) => s.id === outer.id);
+  for (const next of siblings.slice(index + 1, index + 3)) {
+    if (/^(\w+\s*(,\s*\w+)?\s*:?=\s*)?[\w.]+\.Wait\(\)/.test(next.text)) return true;
+    if (next.type === 'for_statement') {
+      const first = statementsOf(next.childForFieldName('body') ?? next)[0];
+      let receives = false;
+      if (first) walk(first, (n) => {
+        if (isReceive(n)) receives = true;
+        return !receives && !isFunction(n);
+      });
+      if (receives) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * True when the goroutine only releases the element it was started for
+ * (`go c.Close()`, `go func() { _ = c.Close() }()`): fire and forget, each
+ * ends on its own.
+ */
+export function onlyReleases(goStatement: Node): boolean {
+  const call = goCall(goStatement);
+  const callee = call ? unparen(call.childForFieldName('function')!) : null;
+  const calls: Node[] = [];
+  if (callee?.type === 'func_literal') {
+    walk(callee.childForFieldName('body')!, (n) => {
+      if (n.type === 'call_expression') calls.push(n);
+      return !isFunction(n) || n.id === callee.id;
+    });
+  } else if (call) calls.push(call);
+  return calls.length > 0 && calls.every((c) => {
+    const f = c.childForFieldName('function');
+    return f?.type === 'selector_expression' && RELEASE_METHOD.test(f.childForFieldName('field')?.text ?? '');
+  });
+}
+
+/**
+ * True when the iteration consumes what the goroutine produces before it
+ * ends: `pr, pw := io.Pipe()` in the loop body, the goroutine writes to one
+ * end and the body reads the other after the `go`.
+ */
+export function producerConsumedInIteration(file: GoFile, loop: Node, goStatement: Node): boolean {
+  const body = loop.childForFieldName('body');
+  if (!body) return false;
+  let pipe: Node | null = null;
+  visitOwn(body, (n) => {
+    if (pipe || n.type !== 'call_expression' || n.startIndex > goStatement.startIndex) return;
+    if (file.packageMember(n.childForFieldName('function')!, 'io') === 'Pipe') pipe = n;
+  });
+  if (!pipe) return false;
+  const holder = (pipe as Node).parent?.parent;
+  const ends = holder?.type === 'short_var_declaration' || holder?.type === 'assignment_statement' ? namedChildren(holder.childForFieldName('left')!) : [];
+  const reader = ends[0]?.type === 'identifier' ? ends[0].text : null;
+  if (!reader) return false;
+  const after = file.text.slice(goStatement.endIndex, body.endIndex);
+  return new RegExp(`\\b${reader}\\b`).test(after);
+}
+
+/**
+ * True when the goroutine may never finish while the spawning loop runs: it
+ * runs an endless loop, or it sends on a channel (which the loop, or code
+ * after it, may be the one to receive from). A semaphore around such
+ * goroutines deadlocks once it is full.
+ */
+export function semaphoreMayDeadlock(file: GoFile, goStatement: Node): boolean {
+  const fn = goroutineFunction(file, goStatement);
+  if (!fn) return true;
+  if (endlessLoops(file, fn).length > 0) return true;
+  let sends = false;
+  walk(fn.childForFieldName('body') ?? fn, (n) => {
+    if (n.type === 'send_statement') sends = true;
+    return !sends;
+  });
+  return sends;
 }

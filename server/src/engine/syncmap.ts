@@ -840,9 +840,10 @@ const RESOURCE_CALL = /^(New|Open|Dial|Start|Connect|Listen|Acquire|Spawn|Run|Re
  * True when `store` fills a memo cache: `m.Store(k, v)` is followed by
  * `return v` in the same block, and `v` (an expression, or a local of the
  * function and everything assigned to it) is built without a call that
- * makes a resource (New..., Open..., Dial..., make(chan), ...). Two racing
- * callers each compute an equal value and return their own: losing one of
- * the two stores costs nothing.
+ * makes a resource (New..., Open..., Dial..., make(chan), ...) and is not a
+ * new pointer handed back as is (`&Session{}`: callers must share one).
+ * Two racing callers each compute an equal value and return their own:
+ * losing one of the two stores costs nothing.
  */
 export function isMemoStore(file: GoFile, store: SyncMapCall): boolean {
   const value = store.args[1];
@@ -853,7 +854,8 @@ export function isMemoStore(file: GoFile, store: SyncMapCall): boolean {
   const list = next.namedChild(0);
   const returned = list?.type === 'expression_list' ? namedChildren(list) : list ? [list] : [];
   const stored = compactText(value);
-  if (!returned.some((r) => compactText(r) === stored || (value.type === 'identifier' && compactText(r).startsWith(`${stored}.`)))) return false;
+  const returnsItself = returned.some((r) => compactText(r) === stored);
+  if (!returnsItself && !returned.some((r) => value.type === 'identifier' && compactText(r).startsWith(`${stored}.`))) return false;
   const sources: Node[] = [value];
   if (value.type === 'identifier') {
     const declaration = file.resolution.resolve(value);
@@ -868,6 +870,9 @@ export function isMemoStore(file: GoFile, store: SyncMapCall): boolean {
     }
   }
   return sources.every((source) => {
+    // A pointer handed back as is has an identity: callers that share it (a session per id) must share one.
+    const bare = unparen(source.type === 'expression_list' ? (namedChildren(source)[0] ?? source) : source);
+    if (returnsItself && ((bare.type === 'unary_expression' && bare.child(0)?.type === '&') || (bare.type === 'call_expression' && bare.childForFieldName('function')?.text === 'new'))) return false;
     let resource = false;
     walk(source, (n) => {
       if (resource) return false;

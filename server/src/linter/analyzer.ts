@@ -68,6 +68,6 @@ export class Analyzer {
 
   /** Lints an already parsed tree; the caller keeps ownership of it. */
   lintTree(path: string, text: string, tree: Tree, rules: readonly ActiveRule[]): LintResult {
-    return lintFile(new GoFile(path, text, tree, this.packages, () => this.goVersionFor(path)), rules);
+    return lintFile(new GoFile(path, text, tree, this.packages, () => this.goVersionFor(path), () => this.goModules.outermostModuleRootFor(dirname(path))), rules);
   }
 }

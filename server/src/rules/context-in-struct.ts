@@ -28,10 +28,12 @@ export const contextInStruct: Rule = {
     if (names.some((n) => /^\p{Lu}/u.test(n.text)) || !isExportedStruct(field)) return;
     const list = field.parent!;
     if (isContextItself(file, list) || ownsCancel(file, list) || hasContextAccessor(file, list)) return;
+    if (holdsOperationScope(file, list) || adaptsContextFreeInterface(file, list)) return;
+    if (names.every((n) => !file.packageReadsField(n.text) || onlyWatchesLifetime(file, n.text) || cancelKeptBeside(file, n.text))) return;
     context.report({
       start: names[0].startIndex,
       end: type.endIndex,
-      message: `${names.map((n) => n.text).join(', ')} stores a context.Context in a struct: the methods that use it run with whatever context the struct was built with, so their callers cannot cancel them or give them a deadline, and work outlives the request that started it`,
+      message: `${names.map((n) => n.text).join(', ')} stores a context.Context in a struct: the methods that use it run with whatever context the struct was built with, so their callers cannot cancel them or give them a deadline; pass the context to each method instead, or, if it is the object's lifetime, keep its cancel function in the struct and end it from a Close or Stop method`,
     });
   },
 };
@@ -84,4 +86,64 @@ function hasContextAccessor(file: GoFile, fields: Node): boolean {
     const baseName = base?.type === 'generic_type' ? base.childForFieldName('type')?.text : base?.text;
     return baseName === typeName;
   });
+}
+
+/** The struct also holds the `*errgroup.Group` of errgroup.WithContext: one operation's scope, ended by Wait. */
+function holdsOperationScope(file: GoFile, fields: Node): boolean {
+  return namedChildren(fields).some((f) => {
+    const type = f.childForFieldName('type');
+    const base = type?.type === 'pointer_type' ? type.namedChild(0) : type;
+    return !!base && file.isPackageType(base, 'golang.org/x/sync/errgroup', 'Group');
+  });
+}
+
+/**
+ * The type implements an interface whose methods take no context
+ * (io.Reader, io.Writer: a `Read(p []byte)` or `Write(p []byte)` method in
+ * the file): the stored context is the only way to reach one.
+ */
+function adaptsContextFreeInterface(file: GoFile, fields: Node): boolean {
+  const typeName = structTypeName(fields);
+  if (!typeName) return false;
+  return new RegExp(`func\\s*\\(\\s*\\w+\\s+\\*?${typeName}\\s*\\)\\s*(Read|Write|ReadAt|WriteAt|Next|Recv|Send)\\(`).test(file.text);
+}
+
+function structTypeName(fields: Node): string | undefined {
+  const spec = fields.parent?.parent;
+  return spec?.type === 'type_spec' ? spec.childForFieldName('name')?.text : undefined;
+}
+
+/**
+ * Every read of the field in the file only watches the object's lifetime:
+ * `x.ctx.Done()`, `x.ctx.Err()`, or hands it to a goroutine the object
+ * starts (`go x.loop(x.ctx)`): the lifetime context of a long-lived object.
+ */
+function onlyWatchesLifetime(file: GoFile, field: string): boolean {
+  const uses = [...file.text.matchAll(new RegExp(`\\.${field}\\b(?!\\s*(=[^=]|:=))`, 'g'))];
+  if (uses.length === 0) return false;
+  return uses.every((m) => {
+    const after = file.text.slice(m.index! + field.length + 1, m.index! + field.length + 12);
+    if (/^\.(Done|Err)\(\)/.test(after)) return true;
+    const node = file.root.descendantForIndex(m.index!, m.index! + 1);
+    for (let n: Node | null = node; n; n = n.parent) {
+      if (n.type === 'go_statement') return true;
+      if (n.type === 'function_declaration' || n.type === 'method_declaration') return false;
+    }
+    return false;
+  });
+}
+
+/**
+ * The function that sets the field (`job.ctx = c`) also stores a cancel
+ * function beside it (`p.cancels[id] = cancel`, `job.stop = cancel`): a
+ * per-job context that its owner cancels.
+ */
+function cancelKeptBeside(file: GoFile, field: string): boolean {
+  for (const m of file.text.matchAll(new RegExp(`\\.${field}\\s*=[^=]`, 'g'))) {
+    const node = file.root.descendantForIndex(m.index!, m.index! + 1);
+    let fn: Node | null = node;
+    while (fn && fn.type !== 'function_declaration' && fn.type !== 'method_declaration' && fn.type !== 'func_literal') fn = fn.parent;
+    if (fn && /[\w\]]\s*=\s*cancel\w*\b|[\w\]]\s*=\s*\w*[cC]ancel\b/.test(fn.text)) return true;
+  }
+  return false;
 }

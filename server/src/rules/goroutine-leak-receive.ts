@@ -7,7 +7,9 @@ import type { GoFile } from '../engine/file';
 import {
   channelsOperatedOn,
   channelUses,
+  closedInFirstIteration,
   exitsAvoiding,
+  isTestFailureExit,
   functionDisplayName,
   goroutineLiteral,
   insideEndlessLoop,
@@ -55,7 +57,7 @@ function check(context: RuleContext, goStatement: Node, literal: Node, fn: Node,
   // The function only sends and closes, itself (no other goroutine, no escape), and never with defer.
   if (!outside.every((u) => u.function?.id === fn.id && (u.kind === 'send' || u.kind === 'close' || isLengthQuery(u)))) return;
   const closes = outside.filter((u) => u.kind === 'close');
-  if (closes.some((c) => c.operation.parent?.type === 'defer_statement')) return;
+  if (closes.some((c) => c.operation.parent?.type === 'defer_statement' || closedInFirstIteration(c.operation))) return;
   // A range, or a receive repeated by an endless loop, ends only when the channel is closed;
   // a receive repeated by a counted loop needs a count of sends: left out.
   const repeated = inside.filter((u) => u.kind === 'receive' && isInLoopWithin(u.operation, literal));
@@ -78,7 +80,7 @@ function check(context: RuleContext, goStatement: Node, literal: Node, fn: Node,
     if (!syntax) return false;
     if (syntax.id === channel.statement.id) return true;
     return unblocking.some((u) => isAncestor(syntax, u));
-  });
+  }).filter((exit) => !isTestFailureExit(exit));
   if (exits.length === 0) return;
 
   const name = reference.text;

@@ -6,7 +6,9 @@ import type { Node } from 'web-tree-sitter';
 import {
   channelsOperatedOn,
   channelUses,
+  drainedUntilClosed,
   exitsAvoiding,
+  isTestFailureExit,
   isInLoopWithin,
   isLengthQuery,
   functionDisplayName,
@@ -58,7 +60,7 @@ function check(context: RuleContext, goStatement: Node, literal: Node, fn: Node,
   // Each run of the goroutine sends at most once (`if err != nil { ch <- err; return }; ch <- v`).
   if (!atMostOneOnEachPath(file, literal, sends.map((u) => u.operation))) return;
   const send = sends[0];
-  if (sends.every((u) => skippedOnShutdown(u.operation, literal, fn))) return;
+  if (sends.every((u) => skippedOnShutdown(u.operation, literal, fn)) || drainedUntilClosed(outside, fn)) return;
   const receives = outside.filter((u) => u.kind === 'receive' || u.kind === 'range');
   const name = reference.text;
 
@@ -87,7 +89,10 @@ function check(context: RuleContext, goStatement: Node, literal: Node, fn: Node,
       }
     },
   );
-  if (exits.length === 0) return;
+  // Exits after a recorded test failure leak only in a failing test.
+  const leakingExits = exits.filter((exit) => !isTestFailureExit(exit));
+  if (leakingExits.length === 0) return;
+  exits.splice(0, exits.length, ...leakingExits);
   const related: RelatedLocation[] = otherCases.map((c) => ({ start: c.startIndex, end: c.endIndex, message: `when this case is chosen, ${name} is never received from` }));
   for (const exit of exits) related.push(exitLocation(exit, name));
   related.sort((a, b) => a.start - b.start);

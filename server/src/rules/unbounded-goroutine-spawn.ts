@@ -3,7 +3,7 @@
 // requests) with nothing limiting how many goroutines are alive at once.
 import type { Node } from 'web-tree-sitter';
 import type { GoFile } from '../engine/file';
-import { goCall, loopBound, spawnIsBounded, spawnIsJoined } from '../engine/goroutines';
+import { goCall, joinedAfterLoop, longLivedWorker, loopBound, onlyReleases, producerConsumedInIteration, semaphoreMayDeadlock, spawnIsBounded, spawnIsJoined } from '../engine/goroutines';
 import { freeName } from '../engine/names';
 import { enclosingLoop, indentationAt, statementsOf, unparen } from '../engine/syntax';
 import { insertLineBefore } from '../ruleapi/edits';
@@ -26,8 +26,10 @@ export const unboundedGoroutineSpawn: Rule = {
     const bound = loopBound(file, loop);
     if (bound === 'bounded' || bound === 'unknown') return;
     if (spawnIsBounded(file, loop, goStatement, bound !== 'input' && bound !== 'stream')) return;
-    // A fan-out joined with a WaitGroup is sized by its input on purpose.
-    if (bound === 'input' && spawnIsJoined(file, loop, goStatement)) return;
+    // A fan-out joined with a WaitGroup, or collected right after the loop, is sized by its input on purpose.
+    if ((bound === 'input' || bound === 'stream') && (spawnIsJoined(file, loop, goStatement) || joinedAfterLoop(loop))) return;
+    // One long-lived worker per configured entity, a fire-and-forget release, a producer the iteration consumes.
+    if (longLivedWorker(file, loop, goStatement) || onlyReleases(goStatement) || producerConsumedInIteration(file, loop, goStatement)) return;
     const call = goCall(goStatement);
     const callee = call?.childForFieldName('function');
     if (!call || !callee) return;
@@ -43,7 +45,8 @@ export const unboundedGoroutineSpawn: Rule = {
       end: literal ? literal.startIndex + 4 : callee.endIndex,
       message,
       severity: bound === 'accept' || bound === 'input' ? 'hint' : undefined,
-      fixes: literal ? semaphoreFix(file, loop, goStatement, literal) : [],
+      // Not offered where a full semaphore would deadlock: goroutines that run forever or send to a channel.
+      fixes: literal && !semaphoreMayDeadlock(file, goStatement) ? semaphoreFix(file, loop, goStatement, literal) : [],
     });
   },
 };
