@@ -8,6 +8,8 @@
 //
 // Options:
 //   --all            also run the opt-in rules (off by default)
+//   --configured     every rule configured at its default severity: the
+//                    opt-in rules and the cases hidden by default too
 //   --repo NAME      only this repository (repeatable)
 //   --unjudged FILE  write the unjudged findings as verdict rows to fill in
 //   --json FILE      write the per-rule table as JSON
@@ -33,6 +35,7 @@ const options = { repos: [], all: false };
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
   if (a === '--all') options.all = true;
+  else if (a === '--configured') options.configured = true;
   else if (a === '--repo') options.repos.push(args[++i] ?? usage('--repo needs a value'));
   else if (a === '--unjudged') options.unjudged = args[++i] ?? usage('--unjudged needs a value');
   else if (a === '--json') options.json = args[++i] ?? usage('--json needs a value');
@@ -79,6 +82,7 @@ function checkout(entry) {
   return undefined;
 }
 
+const rules = execFileSync('node', [cli, '--list-rules'], { encoding: 'utf8' }).split('\n').filter(Boolean).map((l) => ({ id: l.split(/\s+/)[0], defaultSeverity: l.split(/\s+/)[1] }));
 const findings = [];
 const missing = [];
 for (const entry of corpus) {
@@ -87,7 +91,8 @@ for (const entry of corpus) {
     missing.push(entry.repo);
     continue;
   }
-  const flags = ['--format', 'json', ...(options.all && optIn.length ? ['--enable', optIn.join(',')] : []), '.'];
+  const configured = options.configured ? rules.flatMap((r) => ['--severity', `${r.id}=${r.defaultSeverity === 'off' ? 'warning' : r.defaultSeverity}`]) : [];
+  const flags = ['--format', 'json', ...(options.all && optIn.length ? ['--enable', optIn.join(',')] : []), ...configured, '.'];
   const run = spawnSync('node', [cli, ...flags], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 30 });
   if (run.status !== 0 && run.status !== 1) {
     console.error(`precision: ${entry.repo}: the linter exited with ${run.status}: ${run.stderr.split('\n').filter((l) => !/over the size limit/.test(l)).slice(0, 3).join(' ')}`);
@@ -98,7 +103,6 @@ for (const entry of corpus) {
 }
 if (missing.length) console.error(`precision: not found under ${options.dir} (skipped): ${missing.join(', ')}`);
 
-const rules = execFileSync('node', [cli, '--list-rules'], { encoding: 'utf8' }).split('\n').filter(Boolean).map((l) => ({ id: l.split(/\s+/)[0], defaultSeverity: l.split(/\s+/)[1] }));
 const table = new Map(rules.map((r) => [r.id, { rule: r.id, default: r.defaultSeverity, findings: 0, judged: 0, REAL: 0, MINOR: 0, FALSE: 0, preferredOnFalse: 0, gone: { REAL: 0, MINOR: 0, FALSE: 0 } }]));
 const bySeverity = new Map();
 const unjudged = [];
@@ -121,7 +125,7 @@ for (const f of findings) {
   if (v.verdict === 'FALSE' && f.preferredFix) row.preferredOnFalse++;
 }
 const linted = new Set(corpus.filter((e) => !missing.includes(e.repo)).map((e) => e.repo));
-const gone = verdicts.filter((v) => linted.has(v.repo) && !seen.has(key(v.rule, v.repo, v.path, v.line)) && table.has(v.rule) && (options.all || !optIn.includes(v.rule)));
+const gone = verdicts.filter((v) => linted.has(v.repo) && !seen.has(key(v.rule, v.repo, v.path, v.line)) && table.has(v.rule) && (options.all || options.configured || !optIn.includes(v.rule)));
 for (const v of gone) table.get(v.rule).gone[v.verdict]++;
 
 const pct = (a, b) => (b ? `${Math.round((100 * a) / b)}%` : '-');
@@ -133,7 +137,7 @@ for (const [severity, s] of [...bySeverity].sort()) rows.push([`  at ${severity}
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
 const line = (cells) => cells.map((c, i) => (i < 2 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ');
 
-console.log(`Corpus: ${linted.size} repositories (${[...linted].join(', ')})${options.all ? ', opt-in rules included' : ''}`);
+console.log(`Corpus: ${linted.size} repositories (${[...linted].join(', ')})${options.configured ? ', every rule configured (opt-in rules and hidden cases included)' : options.all ? ', opt-in rules included' : ''}`);
 console.log(line(header));
 for (const r of rows) console.log(line(r));
 console.log('\nprecision = REAL / judged; "fix on FALSE": FALSE findings that carry a preferred fix; "silenced": judged findings no longer reported.');

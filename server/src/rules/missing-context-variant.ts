@@ -57,6 +57,9 @@ export const missingContextVariant: Rule = {
     if (kind === 'test' || kind === 'test-support') return;
     const inScope = contextInScope(file, call);
     if (!inScope || underNilCheck(file, call, inScope)) return;
+    // An *http.Request without a ResponseWriter is a request being sent or modified (a RoundTripper, an authorizer
+    // hook): its context is whatever its builder gave it, usually Background, so there is nothing to lose.
+    if (inScope.kind === 'request' && !inScope.served) return;
     if (target.display === 'http.NewRequest' && !requestReachesServer(file, call, inScope)) return;
     // A process that is started and handed on, not run to completion here, may be meant to outlive the call.
     if (isExecCommand(file, callee) && (!runsHere(file, call) || watchesContext(call, inScope))) return;
