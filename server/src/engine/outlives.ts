@@ -71,13 +71,19 @@ function leavesDirectly(file: GoFile, value: Node): boolean {
   return !!declaration && !enclosingFunction(declaration.node); // a package variable
 }
 
-/** True when `reference` is inside a `go` statement or a function literal that is not called on the spot, within `fn`. */
+/**
+ * True when `reference` is inside a `go` statement, or a function literal
+ * that is stored or returned (not called on the spot, nor handed to a call
+ * such as `g.Go(func() error {...})`, which is usually joined before the
+ * function returns), within `fn`.
+ */
 function usedByLaterCode(reference: Node, fn: Node): boolean {
   for (let n = reference.parent; n && n.id !== fn.id; n = n.parent) {
     if (n.type === 'go_statement' || n.type === 'defer_statement') return n.type === 'go_statement';
     if (n.type === 'func_literal') {
-      const call = n.parent;
-      if (call?.type === 'call_expression' && call.childForFieldName('function')?.id === n.id) continue;
+      const parent = n.parent;
+      if (parent?.type === 'call_expression' && parent.childForFieldName('function')?.id === n.id) continue;
+      if (parent?.type === 'argument_list') continue;
       return isAncestor(fn, n);
     }
   }
