@@ -19,7 +19,7 @@ const probe: Rule = {
   visit(call, context) {
     const name = call.childForFieldName('function')?.text;
     const severity: Severity | 'off' | undefined = name === 'weak' ? 'hint' : name === 'strong' ? 'error' : name === 'hidden' ? 'off' : undefined;
-    context.report({ start: call.startIndex, end: call.endIndex, message: name ?? '', ...(severity ? { severity } : {}) });
+    context.report({ start: call.startIndex, end: call.endIndex, message: name ?? '', ...(severity ? { severity } : {}), ...(name === 'bench' ? { inTests: 'show' as const } : {}) });
   },
 };
 
@@ -33,8 +33,8 @@ func f() {
 }
 `;
 
-async function severities(active: ActiveRule): Promise<Record<string, Severity>> {
-  const result = (await sharedAnalyzer()).lintText('/nonexistent/p/p.go', SOURCE, [active]);
+async function severities(active: ActiveRule, path = '/nonexistent/p/p.go', source = SOURCE): Promise<Record<string, Severity>> {
+  const result = (await sharedAnalyzer()).lintText(path, source, [active]);
   assert.deepEqual(result.failures, []);
   return Object.fromEntries(result.findings.map((f) => [f.message, f.severity]));
 }
@@ -42,6 +42,15 @@ async function severities(active: ActiveRule): Promise<Record<string, Severity>>
 describe('severity reported by a rule', () => {
   test('lowers the finding when the rule runs at its default severity', async () => {
     assert.deepEqual(await severities({ rule: probe, severity: 'warning' }), { weak: 'hint', strong: 'warning', plain: 'warning' });
+  });
+
+  test('findings in tests and test helpers are dropped at the defaults, unless the rule keeps them; configured, all are shown', async () => {
+    const source = 'package p\n\nfunc f() {\n\tplain()\n\tbench()\n}\n';
+    for (const path of ['/nonexistent/p/p_test.go', '/nonexistent/p/testutil/p.go']) {
+      assert.deepEqual(await severities({ rule: probe, severity: 'warning' }, path, source), { bench: 'warning' }, path);
+      assert.deepEqual(await severities({ rule: probe, severity: 'warning', configured: true }, path, source), { plain: 'warning', bench: 'warning' }, path);
+    }
+    assert.deepEqual(await severities({ rule: probe, severity: 'warning' }, '/nonexistent/p/p.go', source), { plain: 'warning', bench: 'warning' });
   });
 
   test("a case reported as 'off' is dropped at the defaults and shown at the configured severity", async () => {

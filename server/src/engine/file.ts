@@ -22,7 +22,7 @@ import { functionBody } from './syntax';
  */
 export type CodeKind = 'test' | 'test-support' | 'example' | 'program' | 'library';
 
-const TEST_SUPPORT_DIRECTORY = /^(tests?|testutils?|testing|testhelpers?|testenv|testserver|testlib|tstest|e2e|e2e_test|integration|integration_?tests?|fakes?|mocks?|testdata)$/;
+const TEST_SUPPORT_DIRECTORY = /^(tests?|testutils?|testing|testhelpers?|testenv|testserver|testlib|tstest|e2e|e2e_test|integration|integration_?tests?|fakes?|mocks?)$/;
 const TEST_SUPPORT_PACKAGE = /^(testing|testutils?|fakes?|mocks?|[a-z0-9]*test)$/;
 const NOT_TEST_PACKAGE = /^(latest|greatest|contest|attest|protest|fastest|shortest)$/;
 const TEST_SUPPORT_FILE = /^(testing|testutils?|testhelpers?|(fake|mock)_\w+)\.go$/;

@@ -1,5 +1,6 @@
 // Runs the active rules over one file in a single walk of its tree, then
-// drops suppressed findings. A rule that throws on a strange tree (half-typed
+// drops suppressed findings. At a rule's defaults, findings in tests and
+// test helpers are dropped (see docs/precision.md). A rule that throws on a strange tree (half-typed
 // code) loses its findings for that file; the others still report.
 import type { GoFile } from '../engine/file';
 import { nodesOfTypes } from '../engine/syntax';
@@ -29,8 +30,9 @@ export function lintFile(file: GoFile, rules: readonly ActiveRule[]): LintResult
   const contextOf = (active: ActiveRule): RuleContext => {
     let context = contexts.get(active);
     if (!context) {
-      const report = (r: Report) => {
-        const severity = findingSeverity(active, r.severity);
+      const report = ({ inTests, ...r }: Report) => {
+        const hidden = inTests !== 'show' && (file.codeKind === 'test' || file.codeKind === 'test-support');
+        const severity = findingSeverity(active, hidden ? 'off' : r.severity);
         if (severity !== 'off') findings.push({ related: [], fixes: [], ...r, ruleId: active.rule.id, severity });
       };
       contexts.set(active, (context = { file, report }));

@@ -51,6 +51,7 @@ export const deferCancelInLoop: Rule = {
       // loops were judged bounded or of no value at every site of the precision corpus (0 REAL in 33); a benchmark's
       // b.N loop grows with the run and skews its measurements.
       severity: isBenchmarkLoop(file, loop) ? undefined : 'off',
+      inTests: 'show',
     });
   },
 };

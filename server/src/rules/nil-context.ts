@@ -34,8 +34,6 @@ export const nilContext: Rule = {
       end: first.endIndex,
       message: `nil is passed as the context of ${target.displayName}, which ${target.failure}; pass the caller's context, or context.TODO() if there is none yet`,
       fixes,
-      // Tests pass nil on purpose to check that a function copes with it (4 of 4 on the precision corpus).
-      severity: file.codeKind === 'test' ? 'off' : undefined,
     });
   },
 };

@@ -72,8 +72,6 @@ export const syncmapLoadModifyStore: Rule = {
             end: n.endIndex,
             message: `${map}.Store writes a value computed from an earlier ${map}.Load of ${compactText(read.args[0])}: two goroutines can load the same old value and the second Store overwrites the first one's update`,
             fixes,
-            // A test rarely runs the two callers concurrently: shown only when the rule is configured.
-            severity: file.isTestFile ? 'off' : undefined,
           });
           reported = true;
           return false;

@@ -40,8 +40,6 @@ export const syncmapLoadThenDelete: Rule = {
           end: deletion.call.endIndex,
           message: `${map}.Delete runs after ${map}.Load found ${compactText(read.args[0])}, but another goroutine can load the same value in between and both use it; use ${map}.LoadAndDelete to take it once`,
           fixes,
-          // A test rarely runs the two callers concurrently: shown only when the rule is configured.
-          severity: file.isTestFile ? 'off' : undefined,
         });
         return;
       }
