@@ -1,43 +1,16 @@
 // unbounded-goroutine-spawn beyond the fixtures: the semaphore fix (never
-// preferred) is offered only where a full semaphore cannot deadlock.
+// preferred, so the fixture goldens do not show it) is offered only where a
+// full semaphore cannot deadlock.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { test } from 'node:test';
 import { lint } from './support/analyzer';
 
-const TEXT = `package p
-
-func handle(int) {}
-
-func perValue(values <-chan int) {
-	for v := range values {
-		go func() {
-			handle(v)
-		}()
-	}
-}
-
-func echo(values <-chan int, out chan<- int) {
-	for v := range values {
-		go func() {
-			out <- v
-		}()
-	}
-}
-
-func forever(values <-chan int) {
-	for v := range values {
-		go func() {
-			for {
-				handle(v)
-			}
-		}()
-	}
-}
-`;
-
-test('the semaphore is offered, not preferred, and not where the goroutines send or never end', async () => {
-  const findings = await lint('/nonexistent/p/p.go', TEXT, { only: ['unbounded-goroutine-spawn'] });
-  const fixes = findings.map((f) => f.fixes.map((x) => `${x.title}${x.preferred ? ' (preferred)' : ''}`));
-  // forever() runs one endless worker per value: a long-lived worker, not reported.
-  assert.deepEqual(fixes, [['Limit the goroutines to maxConcurrent at a time with a semaphore'], []]);
+test('patterns.go: the semaphore is offered, not preferred, for perValue, and not for echo, whose goroutines send', async () => {
+  const path = resolve(__dirname, '../../test/fixtures/unbounded-goroutine-spawn/patterns.go');
+  const text = readFileSync(path, 'utf8');
+  const findings = await lint(path, text, { only: ['unbounded-goroutine-spawn'] });
+  const fixes = findings.map((f) => `${/^func (\w+)/m.exec(text.slice(text.lastIndexOf('\nfunc ', f.start) + 1))![1]}: ${f.fixes.map((x) => `${x.title}${x.preferred ? ' (preferred)' : ''}`).join(', ') || 'none'}`);
+  assert.deepEqual(fixes, ['perValue: Limit the goroutines to maxConcurrent at a time with a semaphore', 'echo: none']);
 });
