@@ -58,8 +58,8 @@ export function lintFile(file: GoFile, rules: readonly ActiveRule[]): LintResult
 
   const kept = findings.filter((f) => !failed.has(f.ruleId));
   const ruleOf = new Map(rules.map((active) => [active.rule.id, active.rule]));
-  const suppressions = kept.length > 0 ? new Suppressions(file.root, file.text) : undefined;
   const lines = kept.length > 0 ? new LineIndex(file.text) : undefined;
+  const suppressions = kept.length > 0 ? new Suppressions(file.root, lines!, file.text) : undefined;
   return {
     findings: kept.filter((f) => !suppressions!.suppresses(ruleOf.get(f.ruleId)!, lines!.lineOf(f.start))).sort((a, b) => a.start - b.start || a.ruleId.localeCompare(b.ruleId)),
     failures: [...failed].map(([ruleId, error]) => ({ ruleId, error })),

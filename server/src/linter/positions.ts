@@ -1,5 +1,6 @@
 // Offsets (UTF-16 code units, as in JavaScript strings and in LSP) to
-// 0-based lines and characters, and back.
+// 0-based lines and characters, and back. `\r\n`, a lone `\r` and `\n` each
+// end a line, as LSP and SARIF count lines.
 export interface Position {
   line: number;
   character: number;
@@ -9,7 +10,7 @@ export class LineIndex {
   private readonly starts: number[] = [0];
 
   constructor(private readonly text: string) {
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+    for (const match of text.matchAll(/\r\n?|\n/g)) this.starts.push(match.index! + match[0].length);
   }
 
   lineOf(offset: number): number {

@@ -10,6 +10,7 @@
 // as it silences vet's lostcancel, `//lint:ignore SA1012` silences nil-context.
 import type { Node } from 'web-tree-sitter';
 import type { Rule } from '../ruleapi/rule';
+import type { LineIndex } from './positions';
 
 const TOOL = 'go-concurrency-lint';
 
@@ -17,7 +18,8 @@ export class Suppressions {
   private readonly byLine = new Map<number, Set<string>>();
   private readonly fileWide = new Set<string>();
 
-  constructor(root: Node, text: string = root.text) {
+  /** Lines are counted by `lines`, as the findings' are (tree-sitter's rows ignore a lone `\r`). */
+  constructor(root: Node, private readonly lines: LineIndex, text: string = root.text) {
     // Only comments that contain one of these words can suppress: find them
     // in the text and read the comments they are in, rather than walking the
     // whole tree for comments.
@@ -40,7 +42,7 @@ export class Suppressions {
   private read(comment: Node, text: string): void {
     const body = comment.text;
     let m = /^\/\/lint:ignore\s+(\S+)/.exec(body);
-    if (m) return this.add(comment.endPosition.row + 1, comment.endPosition.row + 1, m[1].split(','));
+    if (m) return this.add(this.lastLine(comment) + 1, this.lastLine(comment) + 1, m[1].split(','));
     m = /^\/\/lint:file-ignore\s+(\S+)/.exec(body);
     if (m) {
       for (const id of m[1].split(',')) this.fileWide.add(id);
@@ -61,15 +63,24 @@ export class Suppressions {
    * golangci-lint and gosec apply it).
    */
   private addCovered(comment: Node, text: string, ids: string[]): void {
-    const lineStart = text.lastIndexOf('\n', comment.startIndex - 1) + 1;
+    const lineStart = this.lines.offset({ line: this.firstLine(comment), character: 0 });
     const alone = text.slice(lineStart, comment.startIndex).trim() === '';
     let next = comment.nextNamedSibling;
     while (next?.type === 'comment') next = next.nextNamedSibling;
-    if (alone && next && next.startPosition.row > comment.endPosition.row) {
-      this.add(next.startPosition.row, next.endPosition.row, ids);
+    if (alone && next && this.firstLine(next) > this.lastLine(comment)) {
+      this.add(this.firstLine(next), this.lastLine(next), ids);
     } else {
-      this.add(comment.startPosition.row, comment.startPosition.row, ids);
+      this.add(this.firstLine(comment), this.firstLine(comment), ids);
     }
+  }
+
+  private firstLine(node: Node): number {
+    return this.lines.lineOf(node.startIndex);
+  }
+
+  /** The line of a node's last character (its end offset is past it). */
+  private lastLine(node: Node): number {
+    return this.lines.lineOf(Math.max(node.startIndex, node.endIndex - 1));
   }
 
   private add(first: number, last: number, ids: string[]): void {
