@@ -280,4 +280,14 @@ func consume(ch <-chan int, done <-chan struct{}) {
       assert.match(stderr, new RegExp(`invalid Go version "${bad.replace(/\./g, '\\.')}"`));
     }
   });
+
+  // Deep nesting overflows the stack in some rules (see the protocol test of the same name): the run must say so.
+  test('a rule that fails is named on stderr with the file, and the exit status is 2', () => {
+    let text = 'package p\n\nimport "context"\n\nfunc f(parent context.Context) {\n';
+    text += 'for {\n'.repeat(1000) + 'ctx, cancel := context.WithCancel(parent)\n_, _ = ctx, cancel\n' + '}\n'.repeat(1000) + '}\n';
+    const dir = project({ 'deep.go': text });
+    const { code, stderr } = run(['--jobs', '1', '.'], dir);
+    assert.equal(code, 2);
+    assert.match(stderr, /deep\.go: rule lost-cancel: Maximum call stack size exceeded \(its findings in this file are missing; please report this\)/);
+  });
 });

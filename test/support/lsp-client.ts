@@ -17,6 +17,8 @@ export const SERVER = resolve(__dirname, '../../dist/server.js');
 export class TestClient {
   readonly published: PublishDiagnosticsParams[] = [];
   readonly logs: string[] = [];
+  /** Every `window/showMessage` text shown to the user. */
+  readonly shown: string[] = [];
   /** Every capability the server registered dynamically. */
   readonly registrations: { method: string; registerOptions?: unknown }[] = [];
   /** Every `$/progress` notification, in order. */
@@ -35,6 +37,9 @@ export class TestClient {
     });
     connection.onNotification('window/logMessage', (params: { message: string }) => {
       this.logs.push(params.message);
+    });
+    connection.onNotification('window/showMessage', (params: { message: string }) => {
+      this.shown.push(params.message);
     });
     connection.onNotification('$/progress', (params: TestClient['progress'][number]) => {
       this.progress.push(params);

@@ -5,4 +5,6 @@ import { Server } from './server';
 
 const connection = createConnection(ProposedFeatures.all);
 new Server(connection);
+// A promise nobody awaited must not end the process and every open document's diagnostics with it: log it.
+process.on('unhandledRejection', (reason) => connection.console.error(`internal error (the server goes on): ${String((reason as Error)?.stack ?? reason)}`));
 connection.listen();

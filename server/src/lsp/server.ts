@@ -22,6 +22,8 @@ import {
   type WorkDoneProgressBegin,
   type WorkDoneProgressEnd,
   type WorkDoneProgressReport,
+  MessageType,
+  ShowMessageNotification,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { basename, dirname } from 'node:path';
@@ -70,6 +72,8 @@ export class Server {
   private scan!: WorkspaceScan;
   /** Open files over the size limit, told once each. */
   private readonly toldTooLarge = new Set<string>();
+  /** Rules whose failure the user was told of (once per rule and session; every failure is logged). */
+  private readonly toldFailed = new Set<string>();
 
   constructor(private readonly connection: Connection) {
     connection.onInitialize((params) => this.initialize(params));
@@ -175,7 +179,7 @@ export class Server {
       this.lintConfig = { rules: settings.rules };
       this.rules = activeRules(this.lintConfig);
     } catch (error) {
-      void this.connection.window.showWarningMessage(`goConcurrencyLint.rules: ${(error as Error).message}; using the defaults`);
+      this.tell(MessageType.Warning, `goConcurrencyLint.rules: ${(error as Error).message}; using the defaults`);
       this.lintConfig = {};
       this.rules = activeRules();
     }
@@ -301,7 +305,7 @@ export class Server {
         if (!tree || this.documents.get(uri) !== document) return;
         const result = this.analyzer.lintTree(fileUriToPath(uri), text, tree, this.rules);
         findings = result.findings;
-        for (const failure of result.failures) this.connection.console.error(`${failure.ruleId} failed on ${uri}: ${String((failure.error as Error)?.stack ?? failure.error)}`);
+        for (const failure of result.failures) this.ruleFailed(uri, failure.ruleId, failure.error);
       } catch (error) {
         this.connection.console.error(`linting ${uri} failed: ${String((error as Error)?.stack ?? error)}`);
         document.freeTree();
@@ -313,6 +317,23 @@ export class Server {
   }
 
   /** Files over goConcurrencyLint.maxFileSize are not linted; the user is told once per file. */
+  /**
+   * A message for the user, as a notification: `window/showMessage` needs no
+   * answer, where the request form fails (and must be handled) in a client
+   * that does not implement it.
+   */
+  private tell(type: MessageType, message: string): void {
+    void this.connection.sendNotification(ShowMessageNotification.type, { type, message });
+  }
+
+  /** A rule threw: its findings for the file are missing. Logged each time, told once per rule. */
+  private ruleFailed(uri: string, ruleId: string, error: unknown): void {
+    this.connection.console.error(`rule ${ruleId} failed on ${uri}, its findings there are missing: ${String((error as Error)?.stack ?? error)}`);
+    if (this.toldFailed.has(ruleId)) return;
+    this.toldFailed.add(ruleId);
+    this.tell(MessageType.Warning, `Go Concurrency Lint: the rule ${ruleId} failed on ${basename(fileUriToPath(uri))}, so its findings there are missing. The output channel has the details; please report it.`);
+  }
+
   private withinSizeLimit(uri: string, text: string): boolean {
     // Bytes are at least UTF-16 code units and at most three times as many.
     const limit = this.settings.maxFileSize;
@@ -320,7 +341,7 @@ export class Server {
     if (!this.toldTooLarge.has(uri)) {
       this.toldTooLarge.add(uri);
       const size = Buffer.byteLength(text);
-      void this.connection.window.showInformationMessage(`Go Concurrency Lint: ${basename(fileUriToPath(uri))} is not linted: ${size} bytes is over goConcurrencyLint.maxFileSize (${limit} bytes).`);
+      this.tell(MessageType.Info, `Go Concurrency Lint: ${basename(fileUriToPath(uri))} is not linted: ${size} bytes is over goConcurrencyLint.maxFileSize (${limit} bytes).`);
     }
     return false;
   }

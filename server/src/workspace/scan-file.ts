@@ -37,6 +37,8 @@ export interface FileResult {
   skipped?: string;
   error?: string;
   fixed?: boolean;
+  /** Rules that threw on this file (their findings are lost), as `rule: message`. */
+  failures?: string[];
 }
 
 /** Fix rounds per file: a fix skipped for overlapping another is taken in the next round. */
@@ -54,7 +56,7 @@ export class FileScanner {
     this.rules = activeRules(options.config);
     this.mayMatch = options.noSkip ? () => true : prefilter(this.rules);
     if (options.cacheDir && !options.fix) {
-      this.cache = new FindingsCache(options.cacheDir, JSON.stringify({ version, rules: this.rules.map((r) => [r.rule.id, r.severity]) }));
+      this.cache = new FindingsCache(options.cacheDir, JSON.stringify({ version, rules: this.rules.map((r) => [r.rule.id, r.severity, !!r.configured]) }));
     }
   }
 
@@ -74,7 +76,10 @@ export class FileScanner {
     const cached = this.cache?.get(path, text, goVersion);
     if (cached) return { path, findings: cached, text: cached.length ? text : undefined };
 
-    let findings = this.analyzer.lintText(path, text, this.rules).findings;
+    const linted = this.analyzer.lintText(path, text, this.rules);
+    let findings = linted.findings;
+    const failures = linted.failures.map((f) => `${f.ruleId}: ${String((f.error as Error)?.message ?? f.error)}`);
+    if (failures.length) return { path, findings, text: findings.length ? text : undefined, failures };
     let fixed = false;
     if (this.options.fix) {
       const result = this.fix(path, text, findings);
