@@ -290,4 +290,12 @@ func consume(ch <-chan int, done <-chan struct{}) {
     assert.equal(code, 2);
     assert.match(stderr, /deep\.go: rule lost-cancel: Maximum call stack size exceeded \(its findings in this file are missing; please report this\)/);
   });
+
+  test('siblings over the size limit are not read for package facts', () => {
+    const small = 'package p\n\nfunc f() {\n\thelper(nil)\n}\n';
+    const sibling = (padding: number) => 'package p\n\nimport "context"\n\nfunc helper(ctx context.Context) { _ = ctx }\n' + `// ${'x'.repeat(padding)}\n`;
+    const reported = (dir: string) => JSON.parse(run(['--format', 'json', 'small.go'], dir).stdout).findings.map((f: { ruleId: string }) => f.ruleId);
+    assert.deepEqual(reported(project({ 'small.go': small, 'helper.go': sibling(10) })), ['nil-context']);
+    assert.deepEqual(reported(project({ 'small.go': small, 'helper.go': sibling(2.5 * 1024 * 1024) })), []);
+  });
 });

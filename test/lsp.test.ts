@@ -158,6 +158,49 @@ describe('language server over stdio', () => {
     const shown = client.shown.slice(shownBefore).filter((m) => /the rule lost-cancel failed on deep1\.go/.test(m));
     assert.equal(shown.length, 1, client.shown.join('\n'));
   });
+
+  test('malformed didOpen and didChange notifications are logged and ignored; the server keeps every document', async () => {
+    const uri = 'file:///tmp/gcl-lsp/malformed.go';
+    const first = client.diagnostics(uri);
+    await client.open(uri, LEAK);
+    assert.equal((await first).diagnostics.length, 1);
+    for (const text of [null, 42, { a: 1 }]) {
+      await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: 'file:///tmp/gcl-lsp/bad.go', languageId: 'go', version: 1, text } });
+    }
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: 7, languageId: 'go', version: 1, text: LEAK } });
+    await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: null }] });
+    // The document is intact: a real edit still gets fresh, correct diagnostics.
+    const fixed = client.diagnostics(uri, (p) => p.version === 3);
+    await client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 3 },
+      contentChanges: [{ range: { start: { line: 5, character: 42 }, end: { line: 5, character: 42 } }, text: '\n\tdefer cancel()' }],
+    });
+    assert.deepEqual((await fixed).diagnostics, []);
+    assert.ok(client.logs.some((l) => /ignored a malformed textDocument\/didOpen notification/.test(l)));
+    assert.ok(client.logs.some((l) => /ignored a malformed textDocument\/didChange notification/.test(l)));
+  });
+
+  test('a change whose range ends before it starts edits the text and the tree alike: diagnostics equal a fresh lint', async () => {
+    const uri = 'file:///tmp/gcl-lsp/reversed.go';
+    const first = client.diagnostics(uri);
+    await client.open(uri, LEAK);
+    assert.equal((await first).diagnostics.length, 1);
+    // Delete the early return (lines 6 to 8), the range given end first; then rename a variable below it.
+    const after = client.diagnostics(uri, (p) => p.version === 3);
+    await client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 2 },
+      contentChanges: [{ range: { start: { line: 9, character: 0 }, end: { line: 6, character: 0 } }, text: '' }],
+    });
+    await client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 3 },
+      contentChanges: [{ range: { start: { line: 6, character: 1 }, end: { line: 6, character: 7 } }, text: 'defer cancel' }],
+    });
+    const { diagnostics } = await after;
+    const expected = LEAK.replace('\tif fail {\n\t\treturn ctx.Err()\n\t}\n\tcancel()', '\tdefer cancel()');
+    const fresh = client.diagnostics('file:///tmp/gcl-lsp/reversed-fresh.go');
+    await client.open('file:///tmp/gcl-lsp/reversed-fresh.go', expected);
+    assert.deepEqual(codes(diagnostics), codes((await fresh).diagnostics));
+  });
 });
 
 describe('language server settings', () => {

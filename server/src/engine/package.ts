@@ -54,6 +54,13 @@ function isAssignmentTarget(node: Node): boolean {
 
 export class PackageIndex {
   private readonly facts = new Map<string, FileFacts>();
+  /**
+   * Siblings larger than this many bytes are not read for facts, as the
+   * files themselves are not linted (a 5 MB generated sibling would cost
+   * seconds and gigabytes to lint a small file). The front ends set it from
+   * their size setting.
+   */
+  maxFileSize = 2 * 1024 * 1024;
 
   constructor(
     private readonly parser: GoParser,
@@ -189,7 +196,7 @@ export class PackageIndex {
     const out: T[] = [];
     for (const sibling of this.siblings(path)) {
       const text = this.reader.read(sibling);
-      if (text === undefined) continue;
+      if (text === undefined || this.tooLarge(text)) continue;
       let entry = this.derived.get(sibling);
       if (entry?.text !== text) this.derived.set(sibling, (entry = { text, values: new Map() }));
       if (!entry.values.has(kind.key)) {
@@ -206,7 +213,7 @@ export class PackageIndex {
 
   private factsOf(path: string): FileFacts | undefined {
     const text = this.reader.read(path);
-    if (text === undefined) return undefined;
+    if (text === undefined || this.tooLarge(text)) return undefined;
     const cached = this.facts.get(path);
     if (cached?.text === text) return cached;
     this.fieldsReadAsked = true;
@@ -221,6 +228,11 @@ export class PackageIndex {
     };
     this.facts.set(path, facts);
     return facts;
+  }
+
+  private tooLarge(text: string): boolean {
+    // Characters first: a text is at least as many bytes as UTF-16 units are ASCII; count bytes only near the limit.
+    return text.length > this.maxFileSize || (text.length * 3 > this.maxFileSize && Buffer.byteLength(text) > this.maxFileSize);
   }
 
   /** Every kind of fact asked for so far (of any file), by key. */

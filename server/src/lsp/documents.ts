@@ -30,18 +30,28 @@ export class OpenDocument {
     return this.document.getText();
   }
 
+  /**
+   * Applies the changes to the text and to the tree alike. A range is
+   * normalized once (clamped to the text, its ends swapped when the end comes
+   * before the start), and that one range edits both: otherwise the text and
+   * the tree fall out of step and every later diagnostic is wrong.
+   */
   applyChanges(changes: readonly TextDocumentContentChangeEvent[], version: number): void {
-    for (const change of changes) {
-      if (this.tree && 'range' in change) {
-        const start = this.document.offsetAt(change.range.start);
-        const oldEnd = this.document.offsetAt(change.range.end);
-        this.tree.edit({
+    for (const raw of changes) {
+      let change = raw;
+      if ('range' in raw && raw.range) {
+        let start = this.document.offsetAt(raw.range.start);
+        let end = this.document.offsetAt(raw.range.end);
+        if (end < start) [start, end] = [end, start];
+        const range = { start: this.document.positionAt(start), end: this.document.positionAt(end) };
+        change = { range, text: raw.text };
+        this.tree?.edit({
           startIndex: start,
-          oldEndIndex: oldEnd,
-          newEndIndex: start + change.text.length,
-          startPosition: { row: change.range.start.line, column: change.range.start.character },
-          oldEndPosition: { row: change.range.end.line, column: change.range.end.character },
-          newEndPosition: endOfInsertion(change.range.start, change.text),
+          oldEndIndex: end,
+          newEndIndex: start + raw.text.length,
+          startPosition: { row: range.start.line, column: range.start.character },
+          oldEndPosition: { row: range.end.line, column: range.end.character },
+          newEndPosition: endOfInsertion(range.start, raw.text),
         });
       } else {
         this.freeTree();

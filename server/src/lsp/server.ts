@@ -24,6 +24,8 @@ import {
   type WorkDoneProgressReport,
   MessageType,
   ShowMessageNotification,
+  type Position,
+  type TextDocumentContentChangeEvent,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { basename, dirname } from 'node:path';
@@ -78,11 +80,17 @@ export class Server {
   constructor(private readonly connection: Connection) {
     connection.onInitialize((params) => this.initialize(params));
     connection.onInitialized(() => this.initialized());
-    connection.onDidOpenTextDocument(({ textDocument: d }) => {
-      this.documents.set(d.uri, new OpenDocument(TextDocument.create(d.uri, d.languageId, d.version, d.text), this.language));
+    connection.onDidOpenTextDocument((params) => {
+      const d = params?.textDocument;
+      // A notification gets no error answer: a malformed one is logged and ignored, and nothing else changes.
+      if (typeof d?.uri !== 'string' || typeof d.text !== 'string' || typeof d.version !== 'number') return this.malformed('textDocument/didOpen', params);
+      this.documents.get(d.uri)?.close();
+      this.documents.set(d.uri, new OpenDocument(TextDocument.create(d.uri, typeof d.languageId === 'string' ? d.languageId : 'go', d.version, d.text), this.language));
       void this.lintNow(d.uri);
     });
-    connection.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
+    connection.onDidChangeTextDocument((params) => {
+      const { textDocument, contentChanges } = params ?? {};
+      if (typeof textDocument?.uri !== 'string' || typeof textDocument.version !== 'number' || !validChanges(contentChanges)) return this.malformed('textDocument/didChange', params);
       const document = this.documents.get(textDocument.uri);
       if (!document) return;
       document.applyChanges(contentChanges, textDocument.version);
@@ -175,6 +183,8 @@ export class Server {
 
   private applySettings(settings: Settings): void {
     this.settings = settings;
+    if (this.analyzer) this.analyzer.packages.maxFileSize = settings.maxFileSize;
+
     try {
       this.lintConfig = { rules: settings.rules };
       this.rules = activeRules(this.lintConfig);
@@ -317,6 +327,10 @@ export class Server {
   }
 
   /** Files over goConcurrencyLint.maxFileSize are not linted; the user is told once per file. */
+  private malformed(method: string, params: unknown): void {
+    this.connection.console.error(`ignored a malformed ${method} notification: ${JSON.stringify(params)?.slice(0, 200)}`);
+  }
+
   /**
    * A message for the user, as a notification: `window/showMessage` needs no
    * answer, where the request form fails (and must be handled) in a client
@@ -374,4 +388,13 @@ export class Server {
     }
     return actions;
   }
+}
+
+/** Each change has a string `text`, and a `range` (when there is one) of four numbers. */
+function validChanges(changes: unknown): changes is TextDocumentContentChangeEvent[] {
+  const isPosition = (p: unknown) => typeof (p as Position)?.line === 'number' && typeof (p as Position)?.character === 'number';
+  return (
+    Array.isArray(changes) &&
+    changes.every((c) => typeof c?.text === 'string' && (!('range' in c) || c.range === undefined || (isPosition(c.range?.start) && isPosition(c.range?.end))))
+  );
 }

@@ -53,6 +53,7 @@ export class FileScanner {
     private readonly analyzer: Analyzer,
     private readonly options: ScanOptions,
   ) {
+    this.analyzer.packages.maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
     this.rules = activeRules(options.config);
     this.mayMatch = options.noSkip ? () => true : prefilter(this.rules);
     if (options.cacheDir && !options.fix) {
