@@ -26,7 +26,17 @@ export function unusedPaths(file: GoFile, graph: ControlFlowGraph, definition: N
   const result: UnusedPaths = { exits: [], overwrites: [] };
   const start = graph.nodeOf(definition);
   if (!start) return result;
-  const references = [...file.resolution.referencesTo(variable), ...extraUses].filter((r) => !isAncestor(definition, r));
+  const uses = usesOf(file, variable, extraUses);
+  /** The uses inside `syntax`, not counting those inside the definition (found by binary search: linear overall). */
+  const inside = (syntax: Node): Node[] => {
+    const from = lowerBound(uses.starts, syntax.startIndex);
+    const found: Node[] = [];
+    for (let i = from; i < uses.nodes.length && uses.starts[i] < syntax.endIndex; i++) {
+      const r = uses.nodes[i];
+      if (r.endIndex <= syntax.endIndex && !isAncestor(definition, r)) found.push(r);
+    }
+    return found;
+  };
   const seen = new Set<number>();
   const stack = [...start.succs];
   while (stack.length) {
@@ -43,9 +53,9 @@ export function unusedPaths(file: GoFile, graph: ControlFlowGraph, definition: N
     }
     const syntax = node.syntax;
     if (syntax) {
-      const inside = references.filter((r) => isAncestor(syntax, r));
-      if (inside.length > 0) {
-        if (inside.every((r) => isAssignedOnly(r, syntax))) result.overwrites.push(syntax);
+      const used = inside(syntax);
+      if (used.length > 0) {
+        if (used.every((r) => isAssignedOnly(r, syntax))) result.overwrites.push(syntax);
         continue;
       }
       if (syntax.type === 'return_statement') {
@@ -59,6 +69,38 @@ export function unusedPaths(file: GoFile, graph: ControlFlowGraph, definition: N
   result.exits.sort(order);
   result.overwrites.sort(order);
   return result;
+}
+
+interface SortedUses {
+  starts: number[];
+  nodes: Node[];
+}
+
+/** Per version of a file: the references of each variable (and the extra uses asked with it), sorted by offset. */
+const sortedUses = new WeakMap<GoFile, Map<string, SortedUses>>();
+
+function usesOf(file: GoFile, variable: Declaration, extraUses: readonly Node[]): SortedUses {
+  let byKey = sortedUses.get(file);
+  if (!byKey) sortedUses.set(file, (byKey = new Map()));
+  const key = `${variable.node.id}:${extraUses.map((n) => n.id).join(',')}`;
+  let uses = byKey.get(key);
+  if (!uses) {
+    const nodes = [...file.resolution.referencesTo(variable), ...extraUses].sort((a, b) => a.startIndex - b.startIndex);
+    byKey.set(key, (uses = { starts: nodes.map((n) => n.startIndex), nodes }));
+  }
+  return uses;
+}
+
+/** The first index whose value is at least `value`. */
+function lowerBound(values: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (values[mid] < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function pushSuccessors(stack: CfgNode[], node: CfgNode): void {
@@ -86,6 +128,17 @@ export function doneReceives(file: GoFile, contextTarget: Node): Node[] {
   if (contextTarget.type !== 'identifier' || contextTarget.text === '_') return [];
   const declaration = file.resolution.resolve(contextTarget);
   if (!declaration) return [];
+  let byDeclaration = doneReceivesByFile.get(file);
+  if (!byDeclaration) doneReceivesByFile.set(file, (byDeclaration = new Map()));
+  let found = byDeclaration.get(declaration.node.id);
+  if (!found) byDeclaration.set(declaration.node.id, (found = receivesFromDone(file, declaration)));
+  return found;
+}
+
+/** Per version of a file: doneReceives by the declaration of the context variable (redeclared `ctx, cancel :=` share one). */
+const doneReceivesByFile = new WeakMap<GoFile, Map<number, Node[]>>();
+
+function receivesFromDone(file: GoFile, declaration: Declaration): Node[] {
   return file.resolution.referencesTo(declaration).filter((reference) => {
     const selector = reference.parent;
     const call = selector?.parent;

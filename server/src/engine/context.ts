@@ -13,6 +13,15 @@ const CANCEL_CONSTRUCTORS = new Set([
   'WithDeadlineCause',
 ]);
 
+const CANCEL_CONSTRUCTOR_NAME = /^(WithCancel|WithCancelCause|WithTimeout|WithTimeoutCause|WithDeadline|WithDeadlineCause|NotifyContext)$/;
+
+/** `f` for `f(...)` and `pkg.f(...)`. */
+function calleeNameOf(call: Node): string {
+  const callee = call.childForFieldName('function');
+  if (callee?.type === 'selector_expression') return callee.childForFieldName('field')?.text ?? '';
+  return callee?.type === 'identifier' ? callee.text : '';
+}
+
 export interface CancelConstructor {
   /** As written for users: `context.WithTimeout`, `signal.NotifyContext`. */
   displayName: string;
@@ -59,6 +68,9 @@ export interface CancelBinding {
 
 /** How the cancel function of a context constructor call is bound, when it is (`ctx, cancel := call`). */
 export function cancelBinding(file: GoFile, call: Node): CancelBinding | null {
+  // The callee's name first: it is a child of the call, where reaching a node's parent costs the depth of the tree
+  // (tree-sitter walks down from the root), which is quadratic over a deeply nested file.
+  if (!CANCEL_CONSTRUCTOR_NAME.test(calleeNameOf(call))) return null;
   const right = call.parent;
   if (right?.type !== 'expression_list' || namedChildren(right).length !== 1) return null;
   const statement = right.parent;
