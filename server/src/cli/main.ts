@@ -28,7 +28,9 @@ async function main(argv: string[]): Promise<number> {
 
   const { files, errors } = listGoFiles(options.paths, options.defaultExcludes, options.exclude);
   const scanOptions: ScanOptions = { config, fix: options.fix, defaultExcludes: options.defaultExcludes, cacheDir: options.cacheDir, noSkip: options.noSkip, goVersion: options.goVersion };
-  const results = await scanFiles(files, scanOptions, options.jobs ?? defaultJobs());
+  const results = await scanFiles(files, scanOptions, options.jobs ?? defaultJobs(), {
+    onFallback: (reason) => process.stderr.write(`go-concurrency-lint: worker threads are unavailable (${reason}); scanning in this thread\n`),
+  });
   const reports: FileReport[] = [];
   for (const result of results) {
     if (result.error) errors.push(`${result.path}: ${result.error}`);

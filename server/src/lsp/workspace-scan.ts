@@ -104,6 +104,7 @@ export class WorkspaceScan {
     let lastReport = 0;
     await scanFiles(files, this.scanOptions(), this.jobs(files.length), {
       isCancelled,
+      onFallback: (reason) => this.host.connection.console.warn(`worker threads are unavailable (${reason}); scanning in the server's thread`),
       onResult: (result) => {
         // Files still in flight when the scan is cancelled are dropped: nothing is published after the answer.
         if (isCancelled()) return;
@@ -160,6 +161,7 @@ export class WorkspaceScan {
     const paths = [...targets].filter((p) => this.roots.some((root) => isListed(root, p, true, excluded)) && !this.host.isOpen(pathToFileURL(p).href));
     await scanFiles(paths, this.scanOptions(), paths.length <= IN_THREAD_REFRESH ? 1 : this.jobs(paths.length), {
       analyzer: this.host.analyzer,
+      onFallback: (reason) => this.host.connection.console.warn(`worker threads are unavailable (${reason}); scanning in the server's thread`),
       onResult: (result) => {
         const reason = result.error ?? (result.skipped !== 'generated' ? result.skipped : undefined);
         if (reason) this.host.connection.console.warn(`${result.path}: ${reason}`);

@@ -18,6 +18,14 @@ export interface PoolScan {
   isCancelled?: () => boolean;
   /** With one job, scan in this thread with this analyzer rather than a new one. */
   analyzer?: Analyzer;
+  /**
+   * Told once when the worker threads cannot run (the worker script is
+   * missing from a package, threads are not allowed): the rest of the scan
+   * then runs in this thread, so it still completes.
+   */
+  onFallback?: (reason: string) => void;
+  /** The worker script (tests point it elsewhere); default: worker.js beside this bundle. */
+  workerScript?: string;
 }
 
 /** Scans `paths` with `jobs` workers; results come back in the order of `paths` (cancelled files are missing). */
@@ -27,20 +35,28 @@ export async function scanFiles(paths: readonly string[], options: ScanOptions, 
     results.set(result.path, result);
     hooks.onResult?.(result);
   };
-  if (jobs <= 1 || paths.length < 2) {
+  const inThread = async (todo: readonly string[]) => {
     const scanner = new FileScanner(hooks.analyzer ?? (await Analyzer.create({ goVersion: options.goVersion, keepTrees: true })), options);
-    for (const path of paths) {
+    for (const path of todo) {
       if (hooks.isCancelled?.()) break;
       done(scanner.scan(path));
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
+  };
+  if (jobs <= 1 || paths.length < 2) {
+    await inThread(paths);
   } else {
-    await runWorkers(paths, options, Math.min(jobs, paths.length), done, hooks.isCancelled);
+    try {
+      await runWorkers(paths, options, Math.min(jobs, paths.length), hooks.workerScript ?? join(__dirname, 'worker.js'), done, hooks.isCancelled);
+    } catch (error) {
+      hooks.onFallback?.(String((error as Error)?.message ?? error).split('\n')[0]);
+      await inThread(paths.filter((p) => !results.has(p)));
+    }
   }
   return paths.filter((p) => results.has(p)).map((p) => results.get(p)!);
 }
 
-function runWorkers(paths: readonly string[], options: ScanOptions, count: number, done: (r: FileResult) => void, isCancelled?: () => boolean): Promise<void> {
+function runWorkers(paths: readonly string[], options: ScanOptions, count: number, script: string, done: (r: FileResult) => void, isCancelled?: () => boolean): Promise<void> {
   return new Promise((resolve, reject) => {
     let next = 0;
     let running = count;
@@ -55,14 +71,19 @@ function runWorkers(paths: readonly string[], options: ScanOptions, count: numbe
       void worker.terminate();
       if (--running === 0) resolve();
     };
+    const workers: Worker[] = [];
     for (let i = 0; i < count; i++) {
-      const worker = new Worker(join(__dirname, 'worker.js'), { workerData: options });
+      const worker = new Worker(script, { workerData: options });
+      workers.push(worker);
       worker.on('message', (message: { ready?: boolean; result?: FileResult }) => {
         if (message.result) done(message.result);
         feed(worker);
       });
       worker.on('error', (error) => {
+        // One failed worker ends the pool: the files not done yet are scanned in the caller's thread.
+        if (failed) return;
         failed = true;
+        for (const w of workers) void w.terminate();
         reject(error);
       });
     }
