@@ -7,7 +7,7 @@ import { contextInScope, type ContextInScope } from '../engine/context';
 import { looksAtContext } from '../engine/context-flow';
 import { hasDetachedComment } from '../engine/context-use';
 import type { GoFile } from '../engine/file';
-import { endlessLoops, firstGoStatementRunning, goroutineFunction, isTickerRange } from '../engine/goroutines';
+import { endlessLoops, firstGoStatementRunning, goroutineFunction, isTickerRange, meantForProcessLifetime } from '../engine/goroutines';
 import { enclosingFunction, indentationAt, namedChildren, statementsOf, topLevelFunction, unparen, walk } from '../engine/syntax';
 import { insertLineBefore } from '../ruleapi/edits';
 import type { Fix, RelatedLocation, Rule } from '../ruleapi/rule';
@@ -27,7 +27,7 @@ export const goroutineWithoutExit: Rule = {
     if (!fn || !firstStarter(file, goStatement, fn)) return;
     const loop = endlessLoops(file, fn)[0];
     if (!loop || hasDetachedComment(file, loop)) return;
-    if (saysProcessLifetime(file, goStatement, fn) || startedByPackageInitializer(file, goStatement) || trapsSignals(loop)) return;
+    if (meantForProcessLifetime(file, goStatement, fn, loop)) return;
     const scope = contextInScope(file, loop);
     // A loop that ignores a context in scope is loop-ignores-context's finding.
     if (scope?.kind === 'context' && ignoresContext(file, loop, scope)) return;
@@ -126,48 +126,3 @@ function fixes(file: GoFile, loop: Node, scope: ContextInScope): Fix[] {
   ];
 }
 
-// Words that tie the goroutine to the process, not bare "runs forever" (which is how a bug is described too).
-const PROCESS_LIFETIME = /lifetime of the (process|program|server|daemon|binary)|exits? with the (process|program)|until the (process|program) exits|no (stop|close|shutdown) (function|method)? ?is needed|for the life of the (process|program)|(one|once) per process/i;
-
-/**
- * A comment says the goroutine lives as long as the process: the comment
- * block above the `go` statement, above the loop, or the doc comment of the
- * function that starts it or that it runs.
- */
-function saysProcessLifetime(file: GoFile, goStatement: Node, fn: Node): boolean {
-  const starter = topLevelFunction(goStatement);
-  const candidates = [goStatement, starter, fn.type === 'func_literal' ? null : fn].filter((n): n is Node => !!n);
-  const lines = file.text.split('\n');
-  return candidates.some((node) => {
-    const parts: string[] = [];
-    for (let row = node.startPosition.row - 1; row >= 0 && lines[row].trim().startsWith('//'); row--) parts.unshift(lines[row].trim().replace(/^\/\/\s?/, ''));
-    return PROCESS_LIFETIME.test(parts.join(' '));
-  });
-}
-
-/**
- * The function that starts the goroutine is only ever called by a
- * package-level variable's initializer (`var limiter = newLimiter()`): it
- * runs once, at init time, like an init function.
- */
-function startedByPackageInitializer(file: GoFile, goStatement: Node): boolean {
-  const starter = topLevelFunction(goStatement);
-  const name = starter?.type === 'function_declaration' ? starter.childForFieldName('name')?.text : undefined;
-  if (!name) return false;
-  const calls = [...file.text.matchAll(new RegExp(`(?<![\\w.])${name}\\(`, 'g'))].map((m) => m.index!).filter((i) => i < starter!.startIndex || i > starter!.endIndex);
-  return calls.length > 0 && calls.every((i) => {
-    const node = file.root.descendantForIndex(i, i + 1);
-    for (let n: Node | null = node; n; n = n.parent) {
-      if (n.type === 'var_declaration' && n.parent?.type === 'source_file') return true;
-      if (n.type === 'function_declaration' || n.type === 'method_declaration' || n.type === 'func_literal') return false;
-    }
-    return false;
-  });
-}
-
-/** The loop waits on OS signals (`signal.Notify`'s channel, a ranged or received channel the function registered): set up once per daemon. */
-function trapsSignals(loop: Node): boolean {
-  const fn = enclosingFunction(loop);
-  const starter = fn ? topLevelFunction(fn) : null;
-  return [fn, starter].some((f) => !!f && /\bsignal\.Notify\(/.test(f.text));
-}
