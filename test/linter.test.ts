@@ -2,6 +2,8 @@
 // finding below its default severity, and only while the user has not
 // configured the rule's severity.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import { activeRules, type ActiveRule } from '../server/src/linter/config';
 import { findingSeverity } from '../server/src/linter/linter';
@@ -92,6 +94,11 @@ describe('severity reported by a rule', () => {
     assert.ok(ids(enabled).includes('goroutine-without-exit') && ids(enabled).includes('lost-cancel'));
     assert.equal(enabled.find((r) => r.rule.id === 'goroutine-without-exit')!.configured, false);
     assert.throws(() => activeRules({ enable: ['no-such-rule'] }), /unknown rule "no-such-rule"/);
+    // The setting's description lists exactly the opt-in rules.
+    const manifest = JSON.parse(readFileSync(resolve(__dirname, '../../package.json'), 'utf8'));
+    const description: string = manifest.contributes.configuration.properties['goConcurrencyLint.rules'].markdownDescription;
+    const listed = [...(/opt-in rule \(off by default: ([^)]*)\)/.exec(description)?.[1] ?? '').matchAll(/`([a-z-]+)`/g)].map((m) => m[1]);
+    assert.deepEqual(listed.sort(), [...optIn].sort());
   });
 
   test('activeRules marks the rules whose severity the configuration sets', () => {
