@@ -288,7 +288,7 @@ func consume(ch <-chan int, done <-chan struct{}) {
     const dir = project({ 'deep.go': text });
     const { code, stderr } = run(['--jobs', '1', '.'], dir);
     assert.equal(code, 2);
-    assert.match(stderr, /deep\.go: rule lost-cancel: Maximum call stack size exceeded \(its findings in this file are missing; please report this\)/);
+    assert.match(stderr, /deep\.go: rule loop-ignores-context: Maximum call stack size exceeded \(its findings in this file are missing; please report this\)/);
   });
 
   test('siblings over the size limit are not read for package facts', () => {

@@ -29,6 +29,14 @@ function lineOf(node: Node | null | undefined): number | undefined {
 }
 
 describe('scopes', () => {
+  test('identifier resolution walks three thousand nested blocks without overflowing the stack', async () => {
+    const depth = 3000;
+    const file = await parse(`package p\n\nfunc f(n int) {\n${'for {\n'.repeat(depth)}\t_ = n\n${'}\n'.repeat(depth)}}\n`);
+    const use = file.root.descendantForIndex(file.text.indexOf('_ = n') + 4);
+    assert.equal(use?.text, 'n');
+    assert.equal(lineOf(file.resolution.resolve(use!)?.node), 3);
+  });
+
   test('shadowing, := redeclaration, function literals, type switch aliases', async () => {
     const file = await parse(`package p
 

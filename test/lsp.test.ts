@@ -154,8 +154,8 @@ describe('language server over stdio', () => {
       await client.open(uri, text);
       await published;
     }
-    assert.ok(client.logs.some((l) => /rule lost-cancel failed on file:\/\/\/tmp\/gcl-lsp\/deep1\.go, its findings there are missing/.test(l)), client.logs.join('\n'));
-    const shown = client.shown.slice(shownBefore).filter((m) => /the rule lost-cancel failed on deep1\.go/.test(m));
+    assert.ok(client.logs.some((l) => /rule loop-ignores-context failed on file:\/\/\/tmp\/gcl-lsp\/deep1\.go, its findings there are missing/.test(l)), client.logs.join('\n'));
+    const shown = client.shown.slice(shownBefore).filter((m) => /the rule loop-ignores-context failed on deep1\.go/.test(m));
     assert.equal(shown.length, 1, client.shown.join('\n'));
   });
 

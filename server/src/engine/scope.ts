@@ -224,11 +224,29 @@ export class Resolution {
     list.push(identifier);
   }
 
-  private visitAll(nodes: readonly (Node | null)[], scope: Scope): void {
-    for (const n of nodes) if (n) this.visit(n, scope);
+  /**
+   * Visits `root` and everything below it, in source order. The walk keeps
+   * its own stack of tasks rather than recursing, so a deeply nested file
+   * (a thousand nested loops) cannot overflow the call stack: each visit
+   * returns the tasks that come next, in order, and they run before the
+   * tasks that were already waiting.
+   */
+  private visit(root: Node, scope: Scope): void {
+    const stack: Task[] = [() => this.step(root, scope)];
+    while (stack.length) {
+      const next = stack.pop()!();
+      if (next) for (let i = next.length - 1; i >= 0; i--) stack.push(next[i]);
+    }
   }
 
-  private visit(node: Node, scope: Scope): void {
+  private visitAll(nodes: readonly (Node | null)[], scope: Scope): Task[] {
+    const tasks: Task[] = [];
+    for (const n of nodes) if (n) tasks.push(() => this.step(n, scope));
+    return tasks;
+  }
+
+  /** One node: its own work now, its children as the tasks returned. */
+  private step(node: Node, scope: Scope): Task[] | void {
     switch (node.type) {
       case 'identifier':
         this.bind(node, scope);
@@ -257,12 +275,13 @@ export class Resolution {
       case 'var_declaration':
       case 'const_declaration':
         if (node.parent?.type === 'source_file') return this.visitPackageSpecs(node, scope);
-        for (const spec of specsOf(node)) {
-          this.visitAll(spec.childrenForFieldName('type'), scope);
-          this.visitAll(spec.childrenForFieldName('value'), scope);
-          for (const name of spec.childrenForFieldName('name')) if (name) this.declare(scope, name);
-        }
-        return;
+        return specsOf(node).flatMap((spec) => [
+          ...this.visitAll(spec.childrenForFieldName('type'), scope),
+          ...this.visitAll(spec.childrenForFieldName('value'), scope),
+          () => {
+            for (const name of spec.childrenForFieldName('name')) if (name) this.declare(scope, name);
+          },
+        ]);
       case 'selector_expression':
         return this.visitAll([node.childForFieldName('operand')], scope);
       case 'labeled_statement':
@@ -271,53 +290,61 @@ export class Resolution {
       case 'continue_statement':
         return this.visitAll(node.namedChildren.filter((c) => c?.type !== 'label_name'), scope);
       default:
-        if (node.namedChildCount > 0) this.visitAll(node.namedChildren, scope);
+        if (node.namedChildCount > 0) return this.visitAll(node.namedChildren, scope);
     }
   }
 
-  private visitPackageSpecs(node: Node, scope: Scope): void {
-    for (const spec of specsOf(node)) {
-      this.visitAll(spec.childrenForFieldName('type'), scope);
-      this.visitAll(spec.childrenForFieldName('value'), scope);
-    }
+  private visitPackageSpecs(node: Node, scope: Scope): Task[] {
+    return specsOf(node).flatMap((spec) => [...this.visitAll(spec.childrenForFieldName('type'), scope), ...this.visitAll(spec.childrenForFieldName('value'), scope)]);
   }
 
   /** `a, b := x, y`: the right side first, then new names declared, existing ones bound. */
-  private visitDefinition(left: Node | null, right: Node | null, scope: Scope, defines: boolean): void {
-    if (right) this.visit(right, scope);
-    if (!left) return;
-    for (const target of namedChildren(left)) {
-      if (defines && target.type === 'identifier' && !scope.names.has(target.text)) this.declare(scope, target);
-      else this.visit(target, scope);
+  private visitDefinition(left: Node | null, right: Node | null, scope: Scope, defines: boolean): Task[] {
+    const tasks = this.visitAll([right], scope);
+    for (const target of left ? namedChildren(left) : []) {
+      tasks.push(() => {
+        if (defines && target.type === 'identifier' && !scope.names.has(target.text)) this.declare(scope, target);
+        else return this.step(target, scope);
+      });
     }
+    return tasks;
   }
 
-  private visitFunction(fn: Node, outer: Scope): void {
+  private visitFunction(fn: Node, outer: Scope): Task[] {
     const scope = new Scope(outer, fn);
+    const tasks: Task[] = [];
     for (const field of ['receiver', 'type_parameters', 'parameters', 'result']) {
       const list = fn.childForFieldName(field);
       if (!list) continue;
       for (const param of namedChildren(list)) {
-        this.visitAll(param.childrenForFieldName('type'), scope);
-        for (const name of param.childrenForFieldName('name')) if (name) this.declare(scope, name);
+        tasks.push(...this.visitAll(param.childrenForFieldName('type'), scope), () => {
+          for (const name of param.childrenForFieldName('name')) if (name) this.declare(scope, name);
+        });
       }
     }
     const body = fn.childForFieldName('body');
-    if (body) this.visitAll(body.namedChildren, scope);
+    if (body) tasks.push(...this.visitAll(body.namedChildren, scope));
+    return tasks;
   }
 
-  private visitTypeSwitch(node: Node, outer: Scope): void {
+  private visitTypeSwitch(node: Node, outer: Scope): Task[] {
     const scope = new Scope(outer, node);
-    this.visitAll([node.childForFieldName('initializer'), node.childForFieldName('value')], scope);
+    const tasks = this.visitAll([node.childForFieldName('initializer'), node.childForFieldName('value')], scope);
     const alias = node.childForFieldName('alias')?.namedChild(0) ?? null;
     for (const clause of namedChildren(node)) {
       if (clause.type !== 'type_case' && clause.type !== 'default_case') continue;
-      const clauseScope = new Scope(scope, clause);
-      if (alias) this.declare(clauseScope, alias);
-      this.visitAll(clause.namedChildren, clauseScope);
+      tasks.push(() => {
+        const clauseScope = new Scope(scope, clause);
+        if (alias) this.declare(clauseScope, alias);
+        return this.visitAll(clause.namedChildren, clauseScope);
+      });
     }
+    return tasks;
   }
 }
+
+/** A piece of the resolution walk: it does its work and returns what comes next, in order. */
+type Task = () => Task[] | void;
 
 /** Top-level declarations that cannot declare into the file scope (in a tree without syntax errors). */
 const SELF_CONTAINED_UNITS = new Set(['package_clause', 'import_declaration', 'function_declaration', 'method_declaration', 'var_declaration', 'const_declaration', 'type_declaration']);
