@@ -146,7 +146,7 @@ describe('language server over stdio', () => {
   // then gets its finding, and this test should assert that instead). Until then the failure must not be silent.
   test('a rule that fails is logged every time and told once, naming the rule and the file', async () => {
     let text = 'package p\n\nimport "context"\n\nfunc f(parent context.Context) {\n';
-    text += 'for {\n'.repeat(1000) + 'ctx, cancel := context.WithCancel(parent)\n_, _ = ctx, cancel\n' + '}\n'.repeat(1000) + '}\n';
+    text += 'for {\n'.repeat(2500) + 'ctx, cancel := context.WithCancel(parent)\n_, _ = ctx, cancel\n' + '}\n'.repeat(2500) + '}\n';
     const shownBefore = client.shown.length;
     for (const name of ['deep1.go', 'deep2.go']) {
       const uri = `file:///tmp/gcl-lsp/${name}`;

@@ -28,23 +28,29 @@ export function isReceive(node: Node): boolean {
  */
 export function blockingOperations(file: GoFile, root: Node): BlockingOperation[] {
   const found: BlockingOperation[] = [];
-  const visit = (node: Node): void => {
-    if (node.id !== root.id && isFunction(node)) return;
+  // Its own stack, in source order, rather than recursion: deeply nested code cannot overflow the call stack.
+  const stack: Node[] = [root];
+  const pushAll = (nodes: readonly Node[]) => {
+    for (let i = nodes.length - 1; i >= 0; i--) stack.push(nodes[i]);
+  };
+  while (stack.length) {
+    const node = stack.pop()!;
+    if (node.id !== root.id && isFunction(node)) continue;
     switch (node.type) {
-      case 'select_statement':
+      case 'select_statement': {
         if (!selectHasDefault(node)) found.push({ node, description: 'a select without a default case' });
+        const next: Node[] = [];
         for (const clause of namedChildren(node)) {
           const communication = clause.childForFieldName('communication');
           for (const child of namedChildren(clause)) {
-            if (child.id === communication?.id) {
-              // Only the operands of the communication, not the communication itself.
-              for (const part of namedChildren(child)) if (!isReceive(part)) visit(part);
-              continue;
-            }
-            visit(child);
+            // Of the communication, only its operands, not the communication itself.
+            if (child.id === communication?.id) next.push(...namedChildren(child).filter((part) => !isReceive(part)));
+            else next.push(child);
           }
         }
-        return;
+        pushAll(next);
+        continue;
+      }
       case 'send_statement':
         found.push({ node, description: 'a channel send' });
         break;
@@ -62,8 +68,7 @@ export function blockingOperations(file: GoFile, root: Node): BlockingOperation[
         break;
       }
     }
-    for (const child of node.namedChildren) if (child) visit(child);
-  };
-  visit(root);
+    pushAll(namedChildren(node));
+  }
   return found;
 }
