@@ -148,15 +148,19 @@ describe('language server over stdio', () => {
     let text = 'package p\n\nimport "context"\n\nfunc f(parent context.Context) {\n';
     text += 'for {\n'.repeat(2500) + 'ctx, cancel := context.WithCancel(parent)\n_, _ = ctx, cancel\n' + '}\n'.repeat(2500) + '}\n';
     const shownBefore = client.shown.length;
+    // A directory of their own: as siblings of the other tests' files they would be linted again with each of them.
     for (const name of ['deep1.go', 'deep2.go']) {
-      const uri = `file:///tmp/gcl-lsp/${name}`;
+      const uri = `file:///tmp/gcl-lsp-deep/${name}`;
       const published = client.diagnostics(uri);
       await client.open(uri, text);
       await published;
     }
-    assert.ok(client.logs.some((l) => /rule loop-ignores-context failed on file:\/\/\/tmp\/gcl-lsp\/deep1\.go, its findings there are missing/.test(l)), client.logs.join('\n'));
+    assert.ok(client.logs.some((l) => /rule loop-ignores-context failed on file:\/\/\/tmp\/gcl-lsp-deep\/deep1\.go, its findings there are missing/.test(l)), client.logs.join('\n'));
     const shown = client.shown.slice(shownBefore).filter((m) => /the rule loop-ignores-context failed on deep1\.go/.test(m));
     assert.equal(shown.length, 1, client.shown.join('\n'));
+    for (const name of ['deep1.go', 'deep2.go']) {
+      await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: `file:///tmp/gcl-lsp-deep/${name}` } });
+    }
   });
 
   test('malformed didOpen and didChange notifications are logged and ignored; the server keeps every document', async () => {
