@@ -288,9 +288,6 @@ func consume(ch <-chan int, done <-chan struct{}) {
     const dir = project({ 'deep.go': text });
     const { code, stderr } = run(['--jobs', '1', '.'], dir);
     assert.equal(code, 2);
-    // A thousand levels no longer overflow (the resolution and the blocking-operation walk keep their own stacks).
-    const shallower = project({ 'deep.go': text.replace('for {\n'.repeat(1500), '').replace('}\n'.repeat(1500), '') });
-    assert.deepEqual(run(['--jobs', '1', '.'], shallower), { code: 0, stdout: '', stderr: '' });
     assert.match(stderr, /deep\.go: rule loop-ignores-context: Maximum call stack size exceeded \(its findings in this file are missing; please report this\)/);
   });
 

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Node } from 'web-tree-sitter';
+import { blockingOperations } from '../server/src/engine/blocking';
 import { canReachExit, type CfgNode, type ControlFlowGraph } from '../server/src/engine/cfg';
 import { contextInScope } from '../server/src/engine/context';
 import { GoFile } from '../server/src/engine/file';
@@ -29,6 +30,15 @@ function lineOf(node: Node | null | undefined): number | undefined {
 }
 
 describe('scopes', () => {
+  test('the blocking operations of three thousand nested loops are found without overflowing the stack', async () => {
+    const depth = 3000;
+    const file = await parse(`package p\n\nfunc f(ch chan int) {\n${'for {\n'.repeat(depth)}\t<-ch\n${'}\n'.repeat(depth)}}\n`);
+    const loop = file.root.descendantForIndex(file.text.indexOf('for {'))!.parent!;
+    assert.equal(loop.type, 'for_statement');
+    const body = loop.childForFieldName('body')!;
+    assert.deepEqual(blockingOperations(file, body).map((b) => b.description), ['a channel receive']);
+  });
+
   test('identifier resolution walks three thousand nested blocks without overflowing the stack', async () => {
     const depth = 3000;
     const file = await parse(`package p\n\nfunc f(n int) {\n${'for {\n'.repeat(depth)}\t_ = n\n${'}\n'.repeat(depth)}}\n`);
