@@ -17,27 +17,57 @@ export const loopIgnoresContext: Rule = {
   category: 'context',
   defaultSeverity: 'warning',
   summary: 'A function that receives a context runs an endless blocking loop that never checks the context.',
-  nodeTypes: ['for_statement'],
+  // Functions too: the linter hands nodes over in source order, so the rule keeps the loops and functions it is
+  // inside of without walking up the tree (reaching a parent costs the depth of the tree, cubic over deep nesting).
+  nodeTypes: ['for_statement', 'function_declaration', 'method_declaration', 'func_literal'],
   tokens: ['"context"'],
-  visit(loop, context) {
+  visit(node, context) {
     const { file } = context;
-    const found = check(file, loop);
-    if (!found) return;
-    // Report the outermost such loop only.
-    for (let n = loop.parent; n; n = n.parent) {
-      if (n.type === 'func_literal' || n.type === 'function_declaration' || n.type === 'method_declaration') break;
-      if (n.type === 'for_statement' && check(file, n)) return;
+    const frames = enclosingFrames(file, node);
+    if (node.type !== 'for_statement') {
+      frames.push({ start: node.startIndex, end: node.endIndex, loop: false, reported: false });
+      return;
     }
+    // Report the outermost such loop of a function only: an enclosing loop of the same function was reported.
+    const frame = { start: node.startIndex, end: node.endIndex, loop: true, reported: false };
+    for (let i = frames.length - 1; i >= 0 && frames[i].loop; i--) {
+      if (frames[i].reported) {
+        frames.push(frame);
+        return;
+      }
+    }
+    frames.push(frame);
+    const found = check(file, node);
+    if (!found) return;
+    frame.reported = true;
     const { ctx, blocking } = found;
     context.report({
-      start: loop.startIndex,
-      end: loop.startIndex + 3,
+      start: node.startIndex,
+      end: node.startIndex + 3,
       message: `this loop never ends and never checks ${ctx}: it blocks on ${blocking.description} and no code in it uses ${ctx}, so cancelling ${ctx} cannot stop it`,
       related: [{ start: blocking.node.startIndex, end: blocking.node.type === 'select_statement' ? blocking.node.startIndex + 6 : firstLineEnd(file, blocking.node), message: 'it blocks here' }],
-      fixes: fixes(file, loop, ctx, found.parameter),
+      fixes: fixes(file, node, ctx, found.parameter),
     });
   },
 };
+
+interface Frame {
+  start: number;
+  end: number;
+  loop: boolean;
+  reported: boolean;
+}
+
+/** Per version of a file: the loops and functions around the node being visited, outermost first. */
+const framesByFile = new WeakMap<GoFile, Frame[]>();
+
+/** The frames that contain `node` (the others are left behind: nodes come in source order). */
+function enclosingFrames(file: GoFile, node: Node): Frame[] {
+  let frames = framesByFile.get(file);
+  if (!frames) framesByFile.set(file, (frames = []));
+  while (frames.length && !(frames[frames.length - 1].start <= node.startIndex && node.endIndex <= frames[frames.length - 1].end)) frames.pop();
+  return frames;
+}
 
 function firstLineEnd(file: GoFile, node: Node): number {
   const lineEnd = file.text.indexOf('\n', node.startIndex);
@@ -54,12 +84,13 @@ function check(file: GoFile, loop: Node): Found | null {
   if (!isInfiniteLoop(loop)) return null;
   const body = loop.childForFieldName('body');
   if (!body) return null;
+  // The walk of the body first: reaching a node's enclosing function costs the depth of the tree for each parent.
+  const blocking = blockingOperations(file, body);
+  if (blocking.length === 0) return null;
   const scope = contextInScope(file, loop);
   if (!scope || scope.kind !== 'context') return null;
   // A loop that can be left (return, break, goto) ends some other way: a closed channel, an error.
   if (loopJumps(loop).some((j) => j.kind !== 'continue')) return null;
-  const blocking = blockingOperations(file, body);
-  if (blocking.length === 0) return null;
   const parameter = file.resolution.resolve(scope.parameter);
   if (!parameter) return null;
   if (looksAtContext(file, body, parameter)) return null;
