@@ -30,7 +30,7 @@ export const backgroundContextInScope: Rule = {
     const owner = enclosingFunction(parameter);
     if (!owner) return;
     const value = derivedValue(file, call);
-    if (handedToOwner(file, value) || defaultsNil(value, parameter) || afterDone(file, owner, parameter, call)) return;
+    if (resultOutlivesFunction(file, value) || defaultsNil(value, parameter) || afterDone(file, owner, parameter, call)) return;
     if (isLoggerContext(value) || deliberateDetach(file, call, value, site.available)) return;
     // The call that receives the context: when it ignores its context, or its result outlives the function, the empty context is right.
     const receiver = value.parent?.type === 'argument_list' ? value.parent.parent : null;
@@ -76,40 +76,6 @@ function derivedValue(file: GoFile, call: Node): Node {
     if (!outer || !member?.startsWith('With') || namedChildren(list!)[0]?.id !== value.id) return value;
     value = outer;
   }
-}
-
-/**
- * True when the new context is handed to an owner that outlives the call:
- * stored in a field, a composite literal or returned, directly or through
- * the variable it is assigned to, or its cancel function is stored in a
- * field. That is a context for the lifetime of an object (a server's base
- * context), which must not end with the call that created it.
- */
-function handedToOwner(file: GoFile, value: Node): boolean {
-  if (isStored(value)) return true;
-  const list = value.parent;
-  const statement = list?.parent;
-  if (list?.type !== 'expression_list' || (statement?.type !== 'short_var_declaration' && statement?.type !== 'assignment_statement')) return false;
-  if (statement.childForFieldName('right')?.id !== list.id) return false;
-  for (const target of namedChildren(statement.childForFieldName('left')!)) {
-    if (target.type === 'selector_expression' || target.type === 'index_expression') return true;
-    if (target.type !== 'identifier' || target.text === '_') continue;
-    const declaration = file.resolution.resolve(target);
-    if (declaration && file.resolution.referencesTo(declaration).some(isStored)) return true;
-  }
-  return false;
-}
-
-/** `return x`, `s.f = x`, `T{f: x}`, `m[k] = x`. */
-function isStored(node: Node): boolean {
-  const parent = node.parent;
-  if (!parent) return false;
-  if (parent.type === 'literal_element' || parent.type === 'keyed_element') return true;
-  if (parent.type !== 'expression_list') return false;
-  const statement = parent.parent;
-  if (statement?.type === 'return_statement') return true;
-  if (statement?.type !== 'assignment_statement' || statement.childForFieldName('right')?.id !== parent.id) return false;
-  return namedChildren(statement.childForFieldName('left')!).some((t) => t.type === 'selector_expression' || t.type === 'index_expression');
 }
 
 /**
