@@ -64,10 +64,9 @@ for (const v of verdicts) if (!VERDICTS.includes(v.verdict)) usage(`verdicts.tsv
 const key = (rule, repo, path, line) => `${rule}\t${repo}\t${path}\t${line}`;
 const verdictByKey = new Map(verdicts.map((v) => [key(v.rule, v.repo, v.path, v.line), v]));
 
-const optIn = execFileSync('node', [cli, '--list-rules'], { encoding: 'utf8' })
-  .split('\n')
-  .filter((l) => /^\S+\s+off\s/.test(l))
-  .map((l) => l.split(/\s+/)[0]);
+// Every rule with its default severity (`off` for the opt-in rules), as --list-rules prints them.
+const rules = execFileSync('node', [cli, '--list-rules'], { encoding: 'utf8' }).split('\n').filter(Boolean).map((l) => ({ id: l.split(/\s+/)[0], defaultSeverity: l.split(/\s+/)[1] }));
+const optIn = rules.filter((r) => r.defaultSeverity === 'off').map((r) => r.id);
 
 /** The folder holding a checkout of `repo`, and whether its commit could be checked. */
 function checkout(entry) {
@@ -82,7 +81,6 @@ function checkout(entry) {
   return undefined;
 }
 
-const rules = execFileSync('node', [cli, '--list-rules'], { encoding: 'utf8' }).split('\n').filter(Boolean).map((l) => ({ id: l.split(/\s+/)[0], defaultSeverity: l.split(/\s+/)[1] }));
 const findings = [];
 const missing = [];
 for (const entry of corpus) {

@@ -306,7 +306,7 @@ export function isContextRoot(file: GoFile, at: Node): boolean {
 }
 
 /** Words of a comment that says the work must not end with the caller's context. */
-const DETACHED_INTENT = /\bdetach|\b(must|should) not inherit|\bnot inherit the|\bdo not use the (timeout|deadline)|\bindependent(ly)? of\b|\bnon-?cancell?able|\bbackground context on purpose|\boutlive|\beven if the (client|caller|request|context|parent)|\bregardless of|\bindependent(ly)? of the (request|caller|client|context|parent)|\bnot (be )?(cancel|tied to|bound to)|\bwithout (the )?cancel|\b(don'?t|do not|must not|should not) (use|inherit|propagate) the (http |parent |caller'?s |incoming |request'?s? )*(request |)context|\b(must|should) not be cancel/i;
+const DETACHED_INTENT = /\bdetach|\b(must|should) not inherit|\bnot inherit the|\bdo not use the (timeout|deadline)|\bindependent(ly)? of\b|\bnon-?cancell?able|\bbackground context on purpose|\boutlive|\beven if the (client|caller|request|context|parent)|\bregardless of|\bnot (be )?(cancel|tied to|bound to)|\bwithout (the )?cancel|\b(don'?t|do not|must not|should not) (use|inherit|propagate) the (http |parent |caller'?s |incoming |request'?s? )*(request |)context|\b(must|should) not be cancel/i;
 
 /**
  * True when the comment lines right above `statement` (a contiguous block

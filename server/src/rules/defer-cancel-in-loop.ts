@@ -179,10 +179,8 @@ function valuesLeaveBody(file: GoFile, body: Node): boolean {
     if (leaves) return false;
     if (isFunction(n) && n.parent?.type !== 'call_expression') return true;
     if (n.type === 'assignment_statement') {
-      const left = n.childForFieldName('left');
       const right = n.childForFieldName('right');
-      const outside = left ? namedChildren(left).some((t) => !(t.type === 'identifier' && (t.text === '_' || declaredIn(file, t, body)))) : false;
-      if (outside && right && local(right)) leaves = true;
+      if (assignsOutside(file, n, body) && right && local(right)) leaves = true;
     } else if (n.type === 'send_statement') {
       const value = n.childForFieldName('value');
       if (value && local(value)) leaves = true;
@@ -284,10 +282,8 @@ function contextResultsLeaveBody(file: GoFile, binding: CancelBinding, body: Nod
   walk(body, (n) => {
     if (leaves) return false;
     if (n.type !== 'assignment_statement') return true;
-    const left = n.childForFieldName('left');
     const right = n.childForFieldName('right');
-    const outside = left ? namedChildren(left).some((t) => !(t.type === 'identifier' && (t.text === '_' || declaredIn(file, t, body)))) : false;
-    if (!outside || !right) return true;
+    if (!assignsOutside(file, n, body) || !right) return true;
     for (const value of namedChildren(right)) {
       const callee = value.type === 'call_expression' ? value.childForFieldName('function') : null;
       const appended = callee?.type === 'identifier' && callee.text === 'append' ? namedChildren(value.childForFieldName('arguments')!).slice(1) : [value];
@@ -296,4 +292,10 @@ function contextResultsLeaveBody(file: GoFile, binding: CancelBinding, body: Nod
     return !leaves;
   });
   return leaves;
+}
+
+/** True when the assignment `statement` writes something that is not a local of `body` (a field, an element, an outer variable). */
+function assignsOutside(file: GoFile, statement: Node, body: Node): boolean {
+  const left = statement.childForFieldName('left');
+  return !!left && namedChildren(left).some((t) => !(t.type === 'identifier' && (t.text === '_' || declaredIn(file, t, body))));
 }
