@@ -281,14 +281,23 @@ func consume(ch <-chan int, done <-chan struct{}) {
     }
   });
 
-  // Deep nesting overflows the stack in some rules (see the protocol test of the same name): the run must say so.
   test('a rule that fails is named on stderr with the file, and the exit status is 2', () => {
-    let text = 'package p\n\nimport "context"\n\nfunc f(parent context.Context) {\n';
-    text += 'for {\n'.repeat(1600) + 'ctx, cancel := context.WithCancel(parent)\n_, _ = ctx, cancel\n' + '}\n'.repeat(1600) + '}\n';
-    const dir = project({ 'deep.go': text });
-    const { code, stderr } = run(['--jobs', '1', '.'], dir);
-    assert.equal(code, 2);
-    assert.match(stderr, /deep\.go: rule lost-cancel: Maximum call stack size exceeded \(its findings in this file are missing; please report this\)/);
+    const dir = project({ 'leak.go': LEAK });
+    const result = spawnSync(process.execPath, [CLI, '--jobs', '1', '.'], { cwd: dir, encoding: 'utf8', env: { ...process.env, GO_CONCURRENCY_LINT_FAIL_RULE: 'lost-cancel' } });
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /leak\.go: rule lost-cancel: lost-cancel fails on purpose \(GO_CONCURRENCY_LINT_FAIL_RULE\) \(its findings in this file are missing; please report this\)/);
+  });
+
+  // Deep nesting once overflowed the stack in eight rules, and took time quadratic or cubic in the depth.
+  test('five thousand nested loops lint to the same findings as one', () => {
+    const nested = (depth: number) =>
+      'package p\n\nimport "context"\n\nfunc f(parent context.Context) {\n' + 'for {\n'.repeat(depth) + 'ctx, cancel := context.WithCancel(parent)\n_ = ctx\n' + '}\n'.repeat(depth) + '}\n';
+    const findings = (depth: number) => {
+      const { code, stdout, stderr } = run(['--format', 'json', '--jobs', '1', 'deep.go'], project({ 'deep.go': nested(depth) }));
+      assert.equal(code, 1, stderr);
+      return JSON.parse(stdout).findings.map((f: { ruleId: string; range: { startColumn: number } }) => `${f.ruleId}@${f.range.startColumn}`);
+    };
+    assert.deepEqual(findings(5000), findings(1));
   });
 
   test('siblings over the size limit are not read for package facts', () => {

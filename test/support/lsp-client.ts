@@ -52,8 +52,8 @@ export class TestClient {
     });
   }
 
-  static async start(initializationOptions: unknown = undefined, capabilities: object = {}, workspaceFolders: string[] = []): Promise<TestClient> {
-    const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  static async start(initializationOptions: unknown = undefined, capabilities: object = {}, workspaceFolders: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<TestClient> {
+    const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const client = new TestClient(child, connection);
     connection.listen();

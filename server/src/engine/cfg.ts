@@ -50,6 +50,29 @@ export function canReachExit(graph: ControlFlowGraph): boolean {
   return false;
 }
 
+/**
+ * A step of the builder: a generator that yields the sub-steps it needs (a
+ * nested statement, say) and gets their entry nodes back. `run` drives them
+ * with a stack of its own, so nesting depth costs heap, not call stack.
+ */
+interface Step extends Generator<Step, CfgNode, CfgNode> {}
+
+function run(step: Step): CfgNode {
+  const stack: Step[] = [step];
+  let value: CfgNode | undefined;
+  for (;;) {
+    const result = stack[stack.length - 1].next(value!);
+    if (result.done) {
+      stack.pop();
+      value = result.value;
+      if (stack.length === 0) return value;
+    } else {
+      stack.push(result.value);
+      value = undefined;
+    }
+  }
+}
+
 class Builder {
   readonly graph: ControlFlowGraph;
   private nextId = 0;
@@ -63,7 +86,7 @@ class Builder {
     const exit = (this.exit = this.node('exit', null, []));
     const end = this.node('end', body, [exit]);
     this.collectLabels(body);
-    const first = this.sequence(statementsOf(body), end);
+    const first = run(this.sequence(statementsOf(body), end));
     const entry = this.node('entry', null, [first]);
     const bySyntax = this.bySyntax;
     this.graph = { entry, end, exit, nodeOf: (syntax) => bySyntax.get(syntax.id) };
@@ -75,27 +98,30 @@ class Builder {
     return n;
   }
 
-  private collectLabels(node: Node): void {
-    for (const child of namedChildren(node)) {
-      if (isFunction(child)) continue;
-      if (child.type === 'labeled_statement') {
-        const name = child.childForFieldName('label')?.text;
-        if (name) this.labels.set(name, this.node('label', null, []));
+  private collectLabels(body: Node): void {
+    const pending = [body];
+    while (pending.length) {
+      for (const child of namedChildren(pending.pop()!)) {
+        if (isFunction(child)) continue;
+        if (child.type === 'labeled_statement') {
+          const name = child.childForFieldName('label')?.text;
+          if (name) this.labels.set(name, this.node('label', null, []));
+        }
+        pending.push(child);
       }
-      this.collectLabels(child);
     }
   }
 
-  private sequence(statements: Node[], next: CfgNode): CfgNode {
+  private *sequence(statements: Node[], next: CfgNode): Step {
     let n = next;
-    for (let i = statements.length - 1; i >= 0; i--) n = this.statement(statements[i], n, null);
+    for (let i = statements.length - 1; i >= 0; i--) n = yield this.statement(statements[i], n, null);
     return n;
   }
 
-  private statement(s: Node, next: CfgNode, label: string | null): CfgNode {
+  private *statement(s: Node, next: CfgNode, label: string | null): Step {
     switch (s.type) {
       case 'block':
-        return this.sequence(statementsOf(s), next);
+        return yield this.sequence(statementsOf(s), next);
       case 'return_statement':
         return this.node('statement', s, [this.exit]);
       case 'expression_statement': {
@@ -103,19 +129,19 @@ class Builder {
         return this.node('statement', s, call?.type === 'call_expression' && this.neverReturns(call) ? [] : [next]);
       }
       case 'if_statement':
-        return this.ifStatement(s, next);
+        return yield this.ifStatement(s, next);
       case 'for_statement':
-        return this.forStatement(s, next, label);
+        return yield this.forStatement(s, next, label);
       case 'expression_switch_statement':
       case 'type_switch_statement':
-        return this.switchStatement(s, next, label);
+        return yield this.switchStatement(s, next, label);
       case 'select_statement':
-        return this.selectStatement(s, next, label);
+        return yield this.selectStatement(s, next, label);
       case 'labeled_statement': {
         const name = s.childForFieldName('label')?.text ?? '';
         const labelNode = this.labels.get(name) ?? this.node('label', null, []);
         const inner = namedChildren(s).find((c) => c.type !== 'label_name');
-        labelNode.succs.push(inner ? this.statement(inner, next, name) : next);
+        labelNode.succs.push(inner ? yield this.statement(inner, next, name) : next);
         return labelNode;
       }
       case 'goto_statement': {
@@ -142,11 +168,11 @@ class Builder {
     return undefined;
   }
 
-  private ifStatement(s: Node, next: CfgNode): CfgNode {
+  private *ifStatement(s: Node, next: CfgNode): Step {
     const consequence = s.childForFieldName('consequence');
     const alternative = s.childForFieldName('alternative');
-    const thenEntry = consequence ? this.statement(consequence, next, null) : next;
-    const elseEntry = alternative ? this.statement(alternative, next, null) : next;
+    const thenEntry = consequence ? yield this.statement(consequence, next, null) : next;
+    const elseEntry = alternative ? yield this.statement(alternative, next, null) : next;
     const condition = this.node('header', s.childForFieldName('condition'), [thenEntry, elseEntry]);
     return this.withInitializer(s, condition);
   }
@@ -156,7 +182,7 @@ class Builder {
     return init ? this.node('statement', init, [header]) : header;
   }
 
-  private forStatement(s: Node, next: CfgNode, label: string | null): CfgNode {
+  private *forStatement(s: Node, next: CfgNode, label: string | null): Step {
     const clause = namedChildren(s).find((c) => c.type === 'for_clause' || c.type === 'range_clause');
     const bare = namedChildren(s).find((c) => c.type !== 'block' && c !== clause && c.type !== 'comment');
     const condition = clause?.type === 'for_clause' ? clause.childForFieldName('condition') : (clause ?? bare ?? null);
@@ -165,14 +191,14 @@ class Builder {
     const continueTo = update ? this.node('statement', update, [header]) : header;
     this.targets.push({ label, breakTo: next, continueTo });
     const body = s.childForFieldName('body');
-    header.succs.push(body ? this.statement(body, continueTo, null) : continueTo);
+    header.succs.push(body ? yield this.statement(body, continueTo, null) : continueTo);
     this.targets.pop();
     if (condition) header.succs.push(next);
     const init = clause?.type === 'for_clause' ? clause.childForFieldName('initializer') : null;
     return init ? this.node('statement', init, [header]) : header;
   }
 
-  private switchStatement(s: Node, next: CfgNode, label: string | null): CfgNode {
+  private *switchStatement(s: Node, next: CfgNode, label: string | null): Step {
     const clauses = namedChildren(s).filter((c) => CASE_TYPES.has(c.type));
     const tag = this.node('header', s.childForFieldName('value'), []);
     this.targets.push({ label, breakTo: next, continueTo: null });
@@ -181,7 +207,7 @@ class Builder {
     const entries: CfgNode[] = [];
     for (let i = clauses.length - 1; i >= 0; i--) {
       this.fallthroughTo = following;
-      const bodyEntry = this.sequence(clauseStatements(clauses[i]), next);
+      const bodyEntry: CfgNode = yield this.sequence(clauseStatements(clauses[i]), next);
       following = bodyEntry;
       const values = clauses[i].type === 'default_case' ? null : (clauses[i].childForFieldName('value') ?? clauses[i].childForFieldName('type'));
       entries.unshift(values ? this.node('header', values, [bodyEntry]) : bodyEntry);
@@ -193,11 +219,11 @@ class Builder {
     return this.withInitializer(s, tag);
   }
 
-  private selectStatement(s: Node, next: CfgNode, label: string | null): CfgNode {
+  private *selectStatement(s: Node, next: CfgNode, label: string | null): Step {
     const select = this.node('header', null, []);
     this.targets.push({ label, breakTo: next, continueTo: null });
     for (const clause of namedChildren(s).filter((c) => CASE_TYPES.has(c.type))) {
-      const bodyEntry = this.sequence(clauseStatements(clause), next);
+      const bodyEntry: CfgNode = yield this.sequence(clauseStatements(clause), next);
       const communication = clause.childForFieldName('communication');
       select.succs.push(communication ? this.node('header', communication, [bodyEntry]) : bodyEntry);
     }

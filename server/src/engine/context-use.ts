@@ -183,17 +183,18 @@ export function hasDetachedComment(file: GoFile, node: Node): boolean {
   if (mentions === undefined) mentionsDetached.set(file, (mentions = DETACHED_ANYWHERE.test(file.text)));
   if (!mentions) return false;
   const row = node.startPosition.row;
-  let found = false;
-  const visit = (n: Node): void => {
-    if (found || n.endPosition.row < row - 1 || n.startPosition.row > row) return;
+  // Down from the root through the nodes that span those two lines only (a stack of its own: nesting can be deep).
+  const pending: Node[] = [file.root];
+  while (pending.length) {
+    const n = pending.pop()!;
+    if (n.endPosition.row < row - 1 || n.startPosition.row > row) continue;
     if (n.type === 'comment') {
-      if (/^\/\/\s*detached\b/i.test(n.text) && (n.startPosition.row === row || n.startPosition.row === row - 1)) found = true;
-      return;
+      if (/^\/\/\s*detached\b/i.test(n.text) && (n.startPosition.row === row || n.startPosition.row === row - 1)) return true;
+      continue;
     }
-    for (const child of n.children) if (child) visit(child);
-  };
-  visit(file.root);
-  return found;
+    for (const child of n.children) if (child) pending.push(child);
+  }
+  return false;
 }
 
 /** Per version of a file: whether its text has a `// detached` comment anywhere (a necessary condition for hasDetachedComment). */

@@ -7,7 +7,7 @@ import type { Node } from 'web-tree-sitter';
 import { isReceive } from './blocking';
 import type { GoFile } from './file';
 import { isInfiniteLoop, loopJumps } from './loops';
-import { enclosingFunction, isAncestor, isFunction, namedChildren, statementsOf, topLevelFunction, unparen, walk } from './syntax';
+import { enclosingFunction, isAncestor, isFunction, namedChildren, ownNodesOfTypes, statementsOf, topLevelFunction, unparen, walk } from './syntax';
 
 /** The call of a `go` statement. */
 export function goCall(goStatement: Node): Node | null {
@@ -73,14 +73,11 @@ function computeGoroutineFunction(file: GoFile, goStatement: Node): Node | null 
   return null;
 }
 
-/** Visits `node`'s descendants, not entering function literals. */
-function visitOwn(node: Node, visit: (n: Node) => void): void {
-  for (const child of node.namedChildren) {
-    if (!child || isFunction(child)) continue;
-    visit(child);
-    visitOwn(child, visit);
-  }
-}
+const CALLS: ReadonlySet<string> = new Set(['call_expression']);
+const LOOPS: ReadonlySet<string> = new Set(['for_statement']);
+const READS: ReadonlySet<string> = new Set(['call_expression', 'unary_expression', 'select_statement']);
+const ACQUIRES: ReadonlySet<string> = new Set(['send_statement', 'unary_expression', 'call_expression']);
+const ASSIGNMENTS: ReadonlySet<string> = new Set(['assignment_statement']);
 
 /** `for range t.C` over a ticker made by time.NewTicker, or `for range time.Tick(d)`: a channel that is never closed. */
 export function isTickerRange(file: GoFile, loop: Node): boolean {
@@ -127,11 +124,7 @@ export function loopNeverEnds(file: GoFile, loop: Node): boolean {
   if (loopJumps(loop).some((j) => j.kind !== 'continue')) return false;
   const body = loop.childForFieldName('body');
   if (!body) return false;
-  let ends = false;
-  visitOwn(body, (n) => {
-    if (!ends && n.type === 'call_expression' && file.neverReturns(n)) ends = true;
-  });
-  return !ends;
+  return !ownNodesOfTypes(body, CALLS, file.text).some((n) => file.neverReturns(n));
 }
 
 /** The outermost loops of `fn`'s body (not of nested function literals) that never end. */
@@ -139,10 +132,11 @@ export function endlessLoops(file: GoFile, fn: Node): Node[] {
   const body = fn.childForFieldName('body');
   if (!body) return [];
   const found: Node[] = [];
-  visitOwn(body, (n) => {
-    if (n.type !== 'for_statement' || found.some((f) => isAncestor(f, n))) return;
-    if (loopNeverEnds(file, n)) found.push(n);
-  });
+  for (const loop of ownNodesOfTypes(body, LOOPS, file.text)) {
+    // Loops come in source order: one inside the last found is not outermost.
+    const last = found[found.length - 1];
+    if ((!last || !isAncestor(last, loop)) && loopNeverEnds(file, loop)) found.push(loop);
+  }
   return found;
 }
 
@@ -176,7 +170,7 @@ export function loopBound(file: GoFile, loop: Node): LoopBound {
   if (isInfiniteLoop(loop)) {
     if (!body) return 'unknown';
     let read: LoopBound = 'unknown';
-    visitOwn(body, (n) => {
+    for (const n of ownNodesOfTypes(body, READS, file.text)) {
       if (n.type === 'call_expression') {
         const callee = n.childForFieldName('function');
         const name = callee?.type === 'selector_expression' ? callee.childForFieldName('field')?.text ?? '' : '';
@@ -185,7 +179,7 @@ export function loopBound(file: GoFile, loop: Node): LoopBound {
       } else if (read === 'unknown' && (isReceive(n) || n.type === 'select_statement')) {
         read = 'reader';
       }
-    });
+    }
     return read;
   }
   const condition = header.length === 1 ? (header[0].type === 'for_clause' ? header[0].childForFieldName('condition') : header[0]) : null;
@@ -293,16 +287,13 @@ const ACQUIRE = /^(Acquire|TryAcquire|Wait|WaitN|Take|Reserve|Lock)$/;
 export function spawnIsBounded(file: GoFile, loop: Node, goStatement: Node, inputArrivesByReceive: boolean): boolean {
   const body = loop.childForFieldName('body');
   if (!body) return true;
-  let bounded = false;
-  visitOwn(body, (n) => {
-    if (bounded || isAncestor(goStatement, n)) return;
-    if (n.type === 'send_statement') bounded = true;
-    else if (isReceive(n) && (!inputArrivesByReceive || n.startIndex > goStatement.endIndex)) bounded = true;
-    else if (n.type === 'call_expression') {
-      const callee = n.childForFieldName('function');
-      const name = callee?.type === 'selector_expression' ? callee.childForFieldName('field')?.text ?? '' : '';
-      if (ACQUIRE.test(name)) bounded = true;
-    }
+  let bounded = ownNodesOfTypes(body, ACQUIRES, file.text).some((n) => {
+    if (isAncestor(goStatement, n)) return false;
+    if (n.type === 'send_statement') return true;
+    if (isReceive(n)) return !inputArrivesByReceive || n.startIndex > goStatement.endIndex;
+    if (n.type !== 'call_expression') return false;
+    const callee = n.childForFieldName('function');
+    return ACQUIRE.test(callee?.type === 'selector_expression' ? (callee.childForFieldName('field')?.text ?? '') : '');
   });
   if (bounded) return true;
   // A semaphore taken inside the goroutine: goroutines wait, work is bounded.
@@ -355,9 +346,7 @@ export function spawnIsJoined(file: GoFile, loop: Node, goStatement: Node): bool
     const callee = n.childForFieldName('function');
     return callee?.type === 'selector_expression' && callee.childForFieldName('field')?.text === name;
   };
-  visitOwn(body, (n) => {
-    if (!joined && !isAncestor(goStatement, n) && isMethodCall(n, 'Add')) joined = true;
-  });
+  joined = ownNodesOfTypes(body, CALLS, file.text).some((n) => !isAncestor(goStatement, n) && isMethodCall(n, 'Add'));
   const fn = goroutineFunction(file, goStatement);
   const fnBody = fn?.childForFieldName('body');
   if (!joined && fnBody) {
@@ -447,13 +436,11 @@ export function longLivedWorker(file: GoFile, loop: Node, goStatement: Node): 'e
   const operand = method.childForFieldName('operand');
   const body = loop.childForFieldName('body');
   if (operand?.type !== 'identifier' || !body) return null;
-  let stored = false;
-  visitOwn(body, (n) => {
-    if (stored || n.type !== 'assignment_statement') return;
+  const stored = ownNodesOfTypes(body, ASSIGNMENTS, file.text).some((n) => {
     const left = n.childForFieldName('left');
     const right = n.childForFieldName('right');
-    if (!left || !right || !namedChildren(left).some((t) => t.type === 'selector_expression' || t.type === 'index_expression')) return;
-    if (namedChildren(right).some((v) => v.text === operand.text || (v.type === 'call_expression' && v.childForFieldName('function')?.text === 'append' && namedChildren(v.childForFieldName('arguments')!).slice(1).some((a) => a.text === operand.text)))) stored = true;
+    if (!left || !right || !namedChildren(left).some((t) => t.type === 'selector_expression' || t.type === 'index_expression')) return false;
+    return namedChildren(right).some((v) => v.text === operand.text || (v.type === 'call_expression' && v.childForFieldName('function')?.text === 'append' && namedChildren(v.childForFieldName('arguments')!).slice(1).some((a) => a.text === operand.text)));
   });
   return stored ? 'stored-worker' : null;
 }
@@ -513,13 +500,9 @@ export function onlyReleases(goStatement: Node): boolean {
 export function producerConsumedInIteration(file: GoFile, loop: Node, goStatement: Node): boolean {
   const body = loop.childForFieldName('body');
   if (!body) return false;
-  let pipe: Node | null = null;
-  visitOwn(body, (n) => {
-    if (pipe || n.type !== 'call_expression' || n.startIndex > goStatement.startIndex) return;
-    if (file.packageMember(n.childForFieldName('function')!, 'io') === 'Pipe') pipe = n;
-  });
+  const pipe = ownNodesOfTypes(body, CALLS, file.text).find((n) => n.startIndex <= goStatement.startIndex && file.packageMember(n.childForFieldName('function')!, 'io') === 'Pipe');
   if (!pipe) return false;
-  const holder = (pipe as Node).parent?.parent;
+  const holder = pipe.parent?.parent;
   const ends = holder?.type === 'short_var_declaration' || holder?.type === 'assignment_statement' ? namedChildren(holder.childForFieldName('left')!) : [];
   const reader = ends[0]?.type === 'identifier' ? ends[0].text : null;
   if (!reader) return false;

@@ -3,6 +3,9 @@
 // beside the running script whatever the platform.
 import { Edit, Language, Parser, Tree } from 'web-tree-sitter';
 import { join } from 'node:path';
+import { installParentCache } from './parents';
+
+installParentCache();
 
 let language: Promise<Language> | undefined;
 

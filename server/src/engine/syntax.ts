@@ -138,6 +138,24 @@ function mostlyEscapes(root: Node, text: string): boolean {
   return false;
 }
 
+/**
+ * The descendants of `root` of the given types that are its own: not inside
+ * a function literal below it. In source order; the walk runs in wasm, and
+ * nested literals are told apart by their ranges, so nesting depth costs
+ * nothing.
+ */
+export function ownNodesOfTypes(root: Node, types: ReadonlySet<string>, text: string): Node[] {
+  const found = nodesOfTypes(root, new Set([...types, 'func_literal']), text);
+  const own: Node[] = [];
+  let literalEnd = -1;
+  for (const node of found) {
+    if (node.startIndex < literalEnd) continue;
+    if (node.type === 'func_literal' && node.id !== root.id) literalEnd = node.endIndex;
+    else if (types.has(node.type)) own.push(node);
+  }
+  return own;
+}
+
 function cursorNodesOfTypes(root: Node, types: ReadonlySet<string>): Node[] {
   const nodes: Node[] = [];
   const cursor = root.walk();

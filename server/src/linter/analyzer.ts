@@ -6,7 +6,7 @@ import { GoModIndex, type GoVersion } from '../engine/gomod';
 import { PackageIndex, type SourceReader } from '../engine/package';
 import { GoParser, loadGo, type Tree } from '../engine/parser';
 import type { ActiveRule } from './config';
-import { lintFile, type LintResult } from './linter';
+import { lintFile, lintFileInSlices, type LintOptions, type LintResult } from './linter';
 
 export interface AnalyzerOptions {
   /** Where tree-sitter.wasm and tree-sitter-go.wasm are (default: beside the bundle). */
@@ -37,13 +37,13 @@ export class Analyzer {
   }
 
   /** Parses and lints `text`; the tree is freed before returning (or kept by the package index, with `keepTrees`). */
-  lintText(path: string, text: string, rules: readonly ActiveRule[]): LintResult {
+  lintText(path: string, text: string, rules: readonly ActiveRule[], options: LintOptions = {}): LintResult {
     const kept = this.packages.keptTree(path, text);
-    if (kept) return this.lintTree(path, text, kept, rules);
+    if (kept) return this.lintTree(path, text, kept, rules, options);
     const tree = this.parser.parse(text);
     let keeping = false;
     try {
-      const result = this.lintTree(path, text, tree, rules);
+      const result = this.lintTree(path, text, tree, rules, options);
       keeping = this.packages.keepTree(path, text, tree);
       return result;
     } finally {
@@ -67,7 +67,16 @@ export class Analyzer {
   }
 
   /** Lints an already parsed tree; the caller keeps ownership of it. */
-  lintTree(path: string, text: string, tree: Tree, rules: readonly ActiveRule[]): LintResult {
-    return lintFile(new GoFile(path, text, tree, this.packages, () => this.goVersionFor(path), () => this.goModules.outermostModuleRootFor(dirname(path))), rules);
+  lintTree(path: string, text: string, tree: Tree, rules: readonly ActiveRule[], options: LintOptions = {}): LintResult {
+    return lintFile(this.goFile(path, text, tree), rules, options);
+  }
+
+  /** Lints an already parsed tree in slices (see lintFileInSlices); the tree must stay unchanged until the promise settles. */
+  lintTreeInSlices(path: string, text: string, tree: Tree, rules: readonly ActiveRule[], options: LintOptions & { sliceMs: number; stale: () => boolean }): Promise<LintResult | undefined> {
+    return lintFileInSlices(this.goFile(path, text, tree), rules, options);
+  }
+
+  private goFile(path: string, text: string, tree: Tree): GoFile {
+    return new GoFile(path, text, tree, this.packages, () => this.goVersionFor(path), () => this.goModules.outermostModuleRootFor(dirname(path)));
   }
 }

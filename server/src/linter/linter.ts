@@ -1,7 +1,9 @@
-// Runs the active rules over one file in a single walk of its tree, then
-// drops suppressed findings. At a rule's defaults, findings in tests and
+// Runs the active rules over one file in a single walk of its tree (at once,
+// or in slices for the editor, within a time budget), then drops suppressed
+// findings. At a rule's defaults, findings in tests and
 // test helpers are dropped (see docs/precision.md). A rule that throws on a strange tree (half-typed
 // code) loses its findings for that file; the others still report.
+import type { Node } from 'web-tree-sitter';
 import type { GoFile } from '../engine/file';
 import { nodesOfTypes } from '../engine/syntax';
 import type { Finding, Report, RuleContext, Severity } from '../ruleapi/rule';
@@ -13,57 +15,136 @@ export interface LintResult {
   findings: Finding[];
   /** Rules that failed on this file, with the error, for the log. */
   failures: { ruleId: string; error: unknown }[];
+  /** Set when the lint stopped at its time budget: the findings are those before `offset`. */
+  stopped?: { offset: number; afterMs: number };
 }
 
-export function lintFile(file: GoFile, rules: readonly ActiveRule[]): LintResult {
-  const byType = new Map<string, ActiveRule[]>();
-  for (const active of rules) {
-    for (const type of active.rule.nodeTypes) {
-      let list = byType.get(type);
-      if (!list) byType.set(type, (list = []));
-      list.push(active);
-    }
+export interface LintOptions {
+  /**
+   * Time the rules may spend on the file (milliseconds, time spent linting
+   * only). Past it the lint stops, keeping what it found before; the caller
+   * tells the user. The engine is linear in size and nesting, so only a
+   * bug or an enormous file reaches it.
+   */
+  budgetMs?: number;
+}
+
+/**
+ * A rule that fails on purpose, for the tests that a failing rule is
+ * reported (no input makes a rule fail any more, and none should).
+ */
+const FAILING_RULE = process.env.GO_CONCURRENCY_LINT_FAIL_RULE;
+
+/** The time budget of one file when the caller gives none. */
+export const DEFAULT_BUDGET_MS = 5000;
+
+/** Lints a file in one go. */
+export function lintFile(file: GoFile, rules: readonly ActiveRule[], options: LintOptions = {}): LintResult {
+  const lint = new FileLint(file, rules);
+  const budget = options.budgetMs ?? DEFAULT_BUDGET_MS;
+  const started = performance.now();
+  const done = lint.run(started + budget);
+  return lint.result(done ? undefined : performance.now() - started);
+}
+
+/**
+ * Lints a file a slice of at most `sliceMs` at a time, letting the event loop
+ * run between slices (the editor's other documents go on meanwhile).
+ * Undefined when `stale()` says the result is no longer wanted.
+ */
+export async function lintFileInSlices(
+  file: GoFile,
+  rules: readonly ActiveRule[],
+  options: LintOptions & { sliceMs: number; stale: () => boolean },
+): Promise<LintResult | undefined> {
+  const lint = new FileLint(file, rules);
+  const budget = options.budgetMs ?? DEFAULT_BUDGET_MS;
+  let spent = 0;
+  for (;;) {
+    const sliceStart = performance.now();
+    const done = lint.run(sliceStart + Math.min(options.sliceMs, budget - spent));
+    spent += performance.now() - sliceStart;
+    if (done || spent >= budget) return lint.result(done ? undefined : spent);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (options.stale()) return undefined;
   }
-  const findings: Finding[] = [];
-  const failed = new Map<string, unknown>();
-  const contexts = new Map<ActiveRule, RuleContext>();
-  const contextOf = (active: ActiveRule): RuleContext => {
-    let context = contexts.get(active);
+}
+
+/**
+ * One lint of one file: the nodes the active rules asked for, visited in
+ * source order in a single pass, which can stop at a deadline and resume.
+ * A rule reports the findings of the node it visits, so the findings of the
+ * nodes visited so far are whole when the pass stops early.
+ */
+class FileLint {
+  private readonly byType = new Map<string, ActiveRule[]>();
+  private readonly nodes: Node[];
+  private next = 0;
+  private readonly findings: Finding[] = [];
+  private readonly failed = new Map<string, unknown>();
+  private readonly contexts = new Map<ActiveRule, RuleContext>();
+
+  constructor(
+    private readonly file: GoFile,
+    private readonly rules: readonly ActiveRule[],
+  ) {
+    for (const active of rules) {
+      for (const type of active.rule.nodeTypes) {
+        let list = this.byType.get(type);
+        if (!list) this.byType.set(type, (list = []));
+        list.push(active);
+      }
+    }
+    // A node object is only made for the node types some rule asked for, and the walk itself runs in wasm.
+    this.nodes = nodesOfTypes(file.root, new Set(this.byType.keys()), file.text);
+  }
+
+  /** Visits nodes until all are done (true) or `deadline` (performance.now()) has passed (false). */
+  run(deadline: number): boolean {
+    const { nodes } = this;
+    while (this.next < nodes.length) {
+      if (performance.now() > deadline) return false;
+      const node = nodes[this.next++];
+      for (const active of this.byType.get(node.type) ?? []) {
+        if (this.failed.has(active.rule.id)) continue;
+        try {
+          if (active.rule.id === FAILING_RULE) throw new Error(`${FAILING_RULE} fails on purpose (GO_CONCURRENCY_LINT_FAIL_RULE)`);
+          active.rule.visit(node, this.contextOf(active));
+        } catch (error) {
+          this.failed.set(active.rule.id, error);
+        }
+      }
+    }
+    return true;
+  }
+
+  result(stoppedAfterMs?: number): LintResult {
+    const { file, failed } = this;
+    const kept = this.findings.filter((f) => !failed.has(f.ruleId));
+    const ruleOf = new Map(this.rules.map((active) => [active.rule.id, active.rule]));
+    const lines = kept.length > 0 ? new LineIndex(file.text) : undefined;
+    const suppressions = kept.length > 0 ? new Suppressions(file.root, lines!, file.text) : undefined;
+    const result: LintResult = {
+      findings: kept.filter((f) => !suppressions!.suppresses(ruleOf.get(f.ruleId)!, lines!.lineOf(f.start))).sort((a, b) => a.start - b.start || a.ruleId.localeCompare(b.ruleId)),
+      failures: [...failed].map(([ruleId, error]) => ({ ruleId, error })),
+    };
+    if (stoppedAfterMs !== undefined) result.stopped = { offset: this.nodes[this.next]?.startIndex ?? file.text.length, afterMs: stoppedAfterMs };
+    return result;
+  }
+
+  private contextOf(active: ActiveRule): RuleContext {
+    let context = this.contexts.get(active);
     if (!context) {
+      const file = this.file;
       const report = ({ inTests, ...r }: Report) => {
         const hidden = inTests !== 'show' && (file.codeKind === 'test' || file.codeKind === 'test-support');
         const severity = findingSeverity(active, hidden ? 'off' : r.severity);
-        if (severity !== 'off') findings.push({ related: [], fixes: [], ...r, ruleId: active.rule.id, severity });
+        if (severity !== 'off') this.findings.push({ related: [], fixes: [], ...r, ruleId: active.rule.id, severity });
       };
-      contexts.set(active, (context = { file, report }));
+      this.contexts.set(active, (context = { file, report }));
     }
     return context;
-  };
-
-  // One pass over the tree, in source order; a node object is only made for
-  // the node types some rule asked for, and the walk itself runs in wasm.
-  const nodes = nodesOfTypes(file.root, new Set(byType.keys()), file.text);
-  for (const node of nodes) {
-    const interested = byType.get(node.type);
-    if (!interested) continue;
-    for (const active of interested) {
-      if (failed.has(active.rule.id)) continue;
-      try {
-        active.rule.visit(node, contextOf(active));
-      } catch (error) {
-        failed.set(active.rule.id, error);
-      }
-    }
   }
-
-  const kept = findings.filter((f) => !failed.has(f.ruleId));
-  const ruleOf = new Map(rules.map((active) => [active.rule.id, active.rule]));
-  const lines = kept.length > 0 ? new LineIndex(file.text) : undefined;
-  const suppressions = kept.length > 0 ? new Suppressions(file.root, lines!, file.text) : undefined;
-  return {
-    findings: kept.filter((f) => !suppressions!.suppresses(ruleOf.get(f.ruleId)!, lines!.lineOf(f.start))).sort((a, b) => a.start - b.start || a.ruleId.localeCompare(b.ruleId)),
-    failures: [...failed].map(([ruleId, error]) => ({ ruleId, error })),
-  };
 }
 
 const RANK: Readonly<Record<Severity, number>> = { error: 0, warning: 1, information: 2, hint: 3 };

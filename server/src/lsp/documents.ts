@@ -6,6 +6,7 @@
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { GoParser, type Tree } from '../engine/parser';
+import { forgetParents } from '../engine/parents';
 import type { Language } from 'web-tree-sitter';
 
 export class OpenDocument {
@@ -45,6 +46,7 @@ export class OpenDocument {
         if (end < start) [start, end] = [end, start];
         const range = { start: this.document.positionAt(start), end: this.document.positionAt(end) };
         change = { range, text: raw.text };
+        if (this.tree) forgetParents(this.tree);
         this.tree?.edit({
           startIndex: start,
           oldEndIndex: end,

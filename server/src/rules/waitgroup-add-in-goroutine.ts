@@ -3,7 +3,7 @@
 // without waiting for it.
 import type { Node } from 'web-tree-sitter';
 import type { GoFile } from '../engine/file';
-import { isFunction, statementsOf, unparen } from '../engine/syntax';
+import { nodesOfTypes, statementsOf, unparen } from '../engine/syntax';
 import { isWaitGroupVariable } from '../engine/waitgroup';
 import { insertLineBefore } from '../ruleapi/edits';
 import type { Fix, Rule, TextEdit } from '../ruleapi/rule';
@@ -25,31 +25,29 @@ export const waitgroupAddInGoroutine: Rule = {
     const body = literal.childForFieldName('body');
     if (!body) return;
 
+    // A goroutine that starts goroutines of its own adds for those, not for itself.
+    const inside = nodesOfTypes(body, CALLS_AND_LITERALS, file.text);
+    if (inside.some((n) => n.type === 'go_statement')) return;
     const adds: { call: Node; operand: Node }[] = [];
     const done = new Set<unknown>();
     const waited = new Set<unknown>();
-    let startsGoroutines = false;
-    const visit = (node: Node, direct: boolean): void => {
-      for (const child of node.namedChildren) {
-        if (!child) continue;
-        if (child.type === 'go_statement') startsGoroutines = true;
-        if (child.type === 'call_expression') {
-          const callee = child.childForFieldName('function');
-          const operand = callee?.type === 'selector_expression' ? callee.childForFieldName('operand') : null;
-          const method = callee?.childForFieldName('field')?.text;
-          if (operand?.type === 'identifier') {
-            const declaration = file.resolution.resolve(operand);
-            if (method === 'Add' && direct) adds.push({ call: child, operand });
-            else if (method === 'Done' && declaration) done.add(declaration);
-            else if (method === 'Wait' && declaration) waited.add(declaration);
-          }
-        }
-        visit(child, direct && !isFunction(child));
+    // The ends of the function literals around the current node (nodes come in source order): an Add inside one is not the goroutine's own.
+    const literalEnds: number[] = [];
+    for (const node of inside) {
+      while (literalEnds.length && literalEnds[literalEnds.length - 1] <= node.startIndex) literalEnds.pop();
+      if (node.type === 'func_literal') {
+        literalEnds.push(node.endIndex);
+        continue;
       }
-    };
-    visit(body, true);
-    // A goroutine that starts goroutines of its own (or waits) adds for those, not for itself.
-    if (startsGoroutines) return;
+      const callee = node.childForFieldName('function');
+      const operand = callee?.type === 'selector_expression' ? callee.childForFieldName('operand') : null;
+      const method = callee?.childForFieldName('field')?.text;
+      if (operand?.type !== 'identifier') continue;
+      const declaration = file.resolution.resolve(operand);
+      if (method === 'Add' && literalEnds.length === 0) adds.push({ call: node, operand });
+      else if (method === 'Done' && declaration) done.add(declaration);
+      else if (method === 'Wait' && declaration) waited.add(declaration);
+    }
 
     for (const { call: add, operand } of adds) {
       const declaration = file.resolution.resolve(operand);
@@ -87,6 +85,8 @@ function moveAddFix(file: GoFile, goStatement: Node, literal: Node, body: Node, 
 }
 
 /** Literals, and identifiers not declared inside the goroutine (operators of those). */
+const CALLS_AND_LITERALS: ReadonlySet<string> = new Set(['go_statement', 'call_expression', 'func_literal']);
+
 function evaluableOutside(file: GoFile, expression: Node, literal: Node): boolean {
   switch (expression.type) {
     case 'int_literal':
