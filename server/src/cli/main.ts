@@ -36,6 +36,7 @@ async function main(argv: string[]): Promise<number> {
     if (result.error) errors.push(`${result.path}: ${result.error}`);
     // A rule that throws loses its findings: say so, and fail the run rather than pass a file it could not check.
     for (const failure of result.failures ?? []) errors.push(`${result.path}: rule ${failure} (its findings in this file are missing; please report this)`);
+    if (result.stopped) errors.push(`${result.path}: ${result.stopped}`);
     if (result.skipped && result.skipped !== 'generated') process.stderr.write(`go-concurrency-lint: ${result.path}: ${result.skipped}\n`);
     if (result.findings.length && result.text !== undefined) reports.push({ path: result.path, text: result.text, findings: result.findings });
   }

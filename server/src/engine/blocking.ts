@@ -3,7 +3,8 @@
 // argument-less Wait() of sync.WaitGroup, sync.Cond and exec.Cmd.
 import type { Node } from 'web-tree-sitter';
 import type { GoFile } from './file';
-import { enclosingFunction, FUNCTION_TYPES, isFunction, namedChildren, nodesOfTypes } from './syntax';
+import { ownNodes, type NodeKind } from './own-nodes';
+import { namedChildren } from './syntax';
 
 export interface BlockingOperation {
   node: Node;
@@ -27,48 +28,13 @@ export function isReceive(node: Node): boolean {
  * communications of a select count as the select itself.
  */
 export function blockingOperations(file: GoFile, root: Node): BlockingOperation[] {
-  const { operations, starts } = fileOperations(file);
-  const owner = isFunction(root) ? root.id : (enclosingFunction(root)?.id ?? -1);
-  const found: BlockingOperation[] = [];
-  for (let i = firstAtOrAfter(starts, root.startIndex); i < operations.length && operations[i].node.startIndex < root.endIndex; i++) {
-    const op = operations[i];
-    if (op.owner === owner && op.node.endIndex <= root.endIndex) found.push(op);
-  }
-  return found;
+  return ownNodes(file, root, BLOCKING).map((node) => ({ node, description: blockingDescription(file, node)! }));
 }
 
-interface OwnedOperation extends BlockingOperation {
-  /** The id of the innermost function around the operation (-1 outside any). */
-  owner: number;
-}
-
-/**
- * Every blocking operation of a file, with the function it belongs to, in
- * source order: found in one walk, so that asking for the operations of each
- * of a thousand nested loops costs a search, not a walk.
- */
-const operationsByFile = new WeakMap<GoFile, { operations: OwnedOperation[]; starts: number[] }>();
-
-const WALKED = new Set(['select_statement', 'send_statement', 'unary_expression', 'call_expression', ...FUNCTION_TYPES]);
-
-function fileOperations(file: GoFile): { operations: OwnedOperation[]; starts: number[] } {
-  let known = operationsByFile.get(file);
-  if (known) return known;
-  const operations: OwnedOperation[] = [];
-  const functions: Node[] = [];
-  for (const node of nodesOfTypes(file.root, WALKED, file.text)) {
-    while (functions.length && functions[functions.length - 1].endIndex <= node.startIndex) functions.pop();
-    if (isFunction(node)) {
-      functions.push(node);
-      continue;
-    }
-    const description = blockingDescription(file, node);
-    if (description) operations.push({ node, description, owner: functions.length ? functions[functions.length - 1].id : -1 });
-  }
-  known = { operations, starts: operations.map((o) => o.node.startIndex) };
-  operationsByFile.set(file, known);
-  return known;
-}
+const BLOCKING: NodeKind = {
+  types: new Set(['select_statement', 'send_statement', 'unary_expression', 'call_expression']),
+  test: (file, node) => blockingDescription(file, node) !== undefined,
+};
 
 /** What `node` is as a blocking operation, or undefined when it does not block. */
 function blockingDescription(file: GoFile, node: Node): string | undefined {
@@ -98,15 +64,4 @@ function blockingDescription(file: GoFile, node: Node): string | undefined {
 function isCommunication(node: Node | null): boolean {
   const clause = node?.parent;
   return clause?.type === 'communication_case' && clause.childForFieldName('communication')?.id === node!.id;
-}
-
-function firstAtOrAfter(sorted: readonly number[], value: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid] < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

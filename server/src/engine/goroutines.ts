@@ -7,7 +7,8 @@ import type { Node } from 'web-tree-sitter';
 import { isReceive } from './blocking';
 import type { GoFile } from './file';
 import { isInfiniteLoop, loopJumps } from './loops';
-import { enclosingFunction, isAncestor, isFunction, namedChildren, ownNodesOfTypes, statementsOf, topLevelFunction, unparen, walk } from './syntax';
+import { ownNodes, type NodeKind } from './own-nodes';
+import { enclosingFunction, isAncestor, isFunction, namedChildren, statementsOf, topLevelFunction, unparen, walk } from './syntax';
 
 /** The call of a `go` statement. */
 export function goCall(goStatement: Node): Node | null {
@@ -73,11 +74,30 @@ function computeGoroutineFunction(file: GoFile, goStatement: Node): Node | null 
   return null;
 }
 
-const CALLS: ReadonlySet<string> = new Set(['call_expression']);
-const LOOPS: ReadonlySet<string> = new Set(['for_statement']);
-const READS: ReadonlySet<string> = new Set(['call_expression', 'unary_expression', 'select_statement']);
-const ACQUIRES: ReadonlySet<string> = new Set(['send_statement', 'unary_expression', 'call_expression']);
-const ASSIGNMENTS: ReadonlySet<string> = new Set(['assignment_statement']);
+/** The last name of a method call's callee (`Add` of `wg.Add(1)`), or '' for other calls. */
+function methodName(call: Node): string {
+  const callee = call.childForFieldName('function');
+  return callee?.type === 'selector_expression' ? (callee.childForFieldName('field')?.text ?? '') : '';
+}
+
+const CALL: ReadonlySet<string> = new Set(['call_expression']);
+const NEVER_RETURNING_CALLS: NodeKind = { types: CALL, test: (file, n) => file.neverReturns(n) };
+const LOOPS: NodeKind = { types: new Set(['for_statement']) };
+const ACCEPT_CALLS: NodeKind = { types: CALL, test: (_, n) => /^Accept/.test(methodName(n)) };
+const READS: NodeKind = {
+  types: new Set(['call_expression', 'unary_expression', 'select_statement']),
+  test: (_, n) => (n.type === 'call_expression' ? READ_CALL.test(methodName(n)) : n.type === 'select_statement' || isReceive(n)),
+};
+const ACQUIRES: NodeKind = {
+  types: new Set(['send_statement', 'unary_expression', 'call_expression']),
+  test: (_, n) => (n.type === 'call_expression' ? ACQUIRE.test(methodName(n)) : n.type === 'send_statement' || isReceive(n)),
+};
+const ADD_CALLS: NodeKind = { types: CALL, test: (_, n) => methodName(n) === 'Add' };
+const STORES: NodeKind = {
+  types: new Set(['assignment_statement']),
+  test: (_, n) => namedChildren(n.childForFieldName('left') ?? n).some((t) => t.type === 'selector_expression' || t.type === 'index_expression'),
+};
+const PIPES: NodeKind = { types: CALL, test: (file, n) => file.packageMember(n.childForFieldName('function')!, 'io') === 'Pipe' };
 
 /** `for range t.C` over a ticker made by time.NewTicker, or `for range time.Tick(d)`: a channel that is never closed. */
 export function isTickerRange(file: GoFile, loop: Node): boolean {
@@ -124,7 +144,7 @@ export function loopNeverEnds(file: GoFile, loop: Node): boolean {
   if (loopJumps(loop).some((j) => j.kind !== 'continue')) return false;
   const body = loop.childForFieldName('body');
   if (!body) return false;
-  return !ownNodesOfTypes(body, CALLS, file.text).some((n) => file.neverReturns(n));
+  return ownNodes(file, body, NEVER_RETURNING_CALLS).length === 0;
 }
 
 /** The outermost loops of `fn`'s body (not of nested function literals) that never end. */
@@ -132,7 +152,7 @@ export function endlessLoops(file: GoFile, fn: Node): Node[] {
   const body = fn.childForFieldName('body');
   if (!body) return [];
   const found: Node[] = [];
-  for (const loop of ownNodesOfTypes(body, LOOPS, file.text)) {
+  for (const loop of ownNodes(file, body, LOOPS)) {
     // Loops come in source order: one inside the last found is not outermost.
     const last = found[found.length - 1];
     if ((!last || !isAncestor(last, loop)) && loopNeverEnds(file, loop)) found.push(loop);
@@ -169,18 +189,8 @@ export function loopBound(file: GoFile, loop: Node): LoopBound {
   }
   if (isInfiniteLoop(loop)) {
     if (!body) return 'unknown';
-    let read: LoopBound = 'unknown';
-    for (const n of ownNodesOfTypes(body, READS, file.text)) {
-      if (n.type === 'call_expression') {
-        const callee = n.childForFieldName('function');
-        const name = callee?.type === 'selector_expression' ? callee.childForFieldName('field')?.text ?? '' : '';
-        if (/^Accept/.test(name)) read = 'accept';
-        else if (read === 'unknown' && READ_CALL.test(name)) read = 'reader';
-      } else if (read === 'unknown' && (isReceive(n) || n.type === 'select_statement')) {
-        read = 'reader';
-      }
-    }
-    return read;
+    if (ownNodes(file, body, ACCEPT_CALLS).length) return 'accept';
+    return ownNodes(file, body, READS).length ? 'reader' : 'unknown';
   }
   const condition = header.length === 1 ? (header[0].type === 'for_clause' ? header[0].childForFieldName('condition') : header[0]) : null;
   if (!condition) return 'unknown';
@@ -287,14 +297,9 @@ const ACQUIRE = /^(Acquire|TryAcquire|Wait|WaitN|Take|Reserve|Lock)$/;
 export function spawnIsBounded(file: GoFile, loop: Node, goStatement: Node, inputArrivesByReceive: boolean): boolean {
   const body = loop.childForFieldName('body');
   if (!body) return true;
-  let bounded = ownNodesOfTypes(body, ACQUIRES, file.text).some((n) => {
-    if (isAncestor(goStatement, n)) return false;
-    if (n.type === 'send_statement') return true;
-    if (isReceive(n)) return !inputArrivesByReceive || n.startIndex > goStatement.endIndex;
-    if (n.type !== 'call_expression') return false;
-    const callee = n.childForFieldName('function');
-    return ACQUIRE.test(callee?.type === 'selector_expression' ? (callee.childForFieldName('field')?.text ?? '') : '');
-  });
+  let bounded = ownNodes(file, body, ACQUIRES).some(
+    (n) => !isAncestor(goStatement, n) && (n.type !== 'unary_expression' || !inputArrivesByReceive || n.startIndex > goStatement.endIndex),
+  );
   if (bounded) return true;
   // A semaphore taken inside the goroutine: goroutines wait, work is bounded.
   const fn = goroutineFunction(file, goStatement);
@@ -346,7 +351,7 @@ export function spawnIsJoined(file: GoFile, loop: Node, goStatement: Node): bool
     const callee = n.childForFieldName('function');
     return callee?.type === 'selector_expression' && callee.childForFieldName('field')?.text === name;
   };
-  joined = ownNodesOfTypes(body, CALLS, file.text).some((n) => !isAncestor(goStatement, n) && isMethodCall(n, 'Add'));
+  joined = ownNodes(file, body, ADD_CALLS).some((n) => !isAncestor(goStatement, n));
   const fn = goroutineFunction(file, goStatement);
   const fnBody = fn?.childForFieldName('body');
   if (!joined && fnBody) {
@@ -436,10 +441,9 @@ export function longLivedWorker(file: GoFile, loop: Node, goStatement: Node): 'e
   const operand = method.childForFieldName('operand');
   const body = loop.childForFieldName('body');
   if (operand?.type !== 'identifier' || !body) return null;
-  const stored = ownNodesOfTypes(body, ASSIGNMENTS, file.text).some((n) => {
-    const left = n.childForFieldName('left');
+  const stored = ownNodes(file, body, STORES).some((n) => {
     const right = n.childForFieldName('right');
-    if (!left || !right || !namedChildren(left).some((t) => t.type === 'selector_expression' || t.type === 'index_expression')) return false;
+    if (!right) return false;
     return namedChildren(right).some((v) => v.text === operand.text || (v.type === 'call_expression' && v.childForFieldName('function')?.text === 'append' && namedChildren(v.childForFieldName('arguments')!).slice(1).some((a) => a.text === operand.text)));
   });
   return stored ? 'stored-worker' : null;
@@ -500,7 +504,7 @@ export function onlyReleases(goStatement: Node): boolean {
 export function producerConsumedInIteration(file: GoFile, loop: Node, goStatement: Node): boolean {
   const body = loop.childForFieldName('body');
   if (!body) return false;
-  const pipe = ownNodesOfTypes(body, CALLS, file.text).find((n) => n.startIndex <= goStatement.startIndex && file.packageMember(n.childForFieldName('function')!, 'io') === 'Pipe');
+  const pipe = ownNodes(file, body, PIPES).find((n) => n.startIndex <= goStatement.startIndex);
   if (!pipe) return false;
   const holder = pipe.parent?.parent;
   const ends = holder?.type === 'short_var_declaration' || holder?.type === 'assignment_statement' ? namedChildren(holder.childForFieldName('left')!) : [];

@@ -3,7 +3,7 @@
 // beside the running script whatever the platform.
 import { Edit, Language, Parser, Tree } from 'web-tree-sitter';
 import { join } from 'node:path';
-import { installParentCache } from './parents';
+import { installParentCache } from './ancestry';
 
 installParentCache();
 
@@ -40,14 +40,24 @@ export class GoParser {
    * does sliced parses must not be used for `parse` (it would resume the
    * halted parse on the wrong text). `previous` must stay alive until the
    * promise settles.
+   *
+   * On code with syntax errors, a resumed parse can recover differently
+   * from a parse in one go (the error recovery depends on where it was
+   * halted): such a tree is parsed again in one go, without `previous`, as
+   * the CLI parses it, so the editor and CI report the same findings.
    */
   parseInSlices(text: string, previous: Tree | undefined, sliceMs: number): Promise<Tree> {
     const run = this.slicedParses.then(async () => {
-      for (;;) {
+      for (let halted = false; ; halted = true) {
         const deadline = performance.now() + sliceMs;
         const tree = this.parser.parse(text, previous ?? null, { progressCallback: () => performance.now() > deadline });
-        if (tree) return tree;
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (!tree) {
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          continue;
+        }
+        if (!halted || !tree.rootNode.hasError) return tree;
+        tree.delete();
+        return this.parse(text);
       }
     });
     this.slicedParses = run.catch(() => undefined);

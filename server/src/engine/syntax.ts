@@ -1,24 +1,9 @@
 // Small helpers over tree-sitter-go's syntax tree.
 import type { Node } from 'web-tree-sitter';
 
-export const FUNCTION_TYPES = new Set(['function_declaration', 'method_declaration', 'func_literal']);
-
-export function isFunction(node: Node): boolean {
-  return FUNCTION_TYPES.has(node.type);
-}
-
-/** The innermost function (declaration, method or literal) that contains `node`. */
-export function enclosingFunction(node: Node): Node | null {
-  for (let n = node.parent; n; n = n.parent) if (isFunction(n)) return n;
-  return null;
-}
-
-/** The outermost function declaration or method that contains `node`. */
-export function topLevelFunction(node: Node): Node | null {
-  let found: Node | null = null;
-  for (let n: Node | null = node; n; n = n.parent) if (isFunction(n)) found = n;
-  return found;
-}
+// Functions and the functions around a node live with the parent cache they need.
+export { enclosingFunction, FUNCTION_TYPES, isFunction, topLevelFunction } from './ancestry';
+import { isFunction } from './ancestry';
 
 export function functionBody(fn: Node): Node | null {
   return fn.childForFieldName('body');
@@ -136,24 +121,6 @@ function mostlyEscapes(root: Node, text: string): boolean {
     if (++escapes >= enough) return true;
   }
   return false;
-}
-
-/**
- * The descendants of `root` of the given types that are its own: not inside
- * a function literal below it. In source order; the walk runs in wasm, and
- * nested literals are told apart by their ranges, so nesting depth costs
- * nothing.
- */
-export function ownNodesOfTypes(root: Node, types: ReadonlySet<string>, text: string): Node[] {
-  const found = nodesOfTypes(root, new Set([...types, 'func_literal']), text);
-  const own: Node[] = [];
-  let literalEnd = -1;
-  for (const node of found) {
-    if (node.startIndex < literalEnd) continue;
-    if (node.type === 'func_literal' && node.id !== root.id) literalEnd = node.endIndex;
-    else if (types.has(node.type)) own.push(node);
-  }
-  return own;
 }
 
 function cursorNodesOfTypes(root: Node, types: ReadonlySet<string>): Node[] {

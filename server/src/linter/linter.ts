@@ -38,6 +38,12 @@ const FAILING_RULE = process.env.GO_CONCURRENCY_LINT_FAIL_RULE;
 /** The time budget of one file when the caller gives none. */
 export const DEFAULT_BUDGET_MS = 5000;
 
+/** The user's sentence for a lint that stopped at its budget. */
+export function describeStop(text: string, stopped: NonNullable<LintResult['stopped']>): string {
+  const line = new LineIndex(text).lineOf(stopped.offset) + 1;
+  return `linting stopped at line ${line} after ${(stopped.afterMs / 1000).toFixed(1)} s, the time budget of a file: findings from that line on are missing (please report this)`;
+}
+
 /** Lints a file in one go. */
 export function lintFile(file: GoFile, rules: readonly ActiveRule[], options: LintOptions = {}): LintResult {
   const lint = new FileLint(file, rules);

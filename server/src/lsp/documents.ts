@@ -6,7 +6,7 @@
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { GoParser, type Tree } from '../engine/parser';
-import { forgetParents } from '../engine/parents';
+import { forgetParents } from '../engine/ancestry';
 import type { Language } from 'web-tree-sitter';
 
 export class OpenDocument {

@@ -37,6 +37,7 @@ import type { Language } from 'web-tree-sitter';
 import { Analyzer } from '../linter/analyzer';
 import { activeRules, type ActiveRule, type LintConfig } from '../linter/config';
 import { preferredEdits } from '../linter/fixes';
+import { describeStop } from '../linter/linter';
 import { LineIndex } from '../linter/positions';
 import type { Finding } from '../ruleapi/rule';
 import { FIX_ALL_KIND, fileUriToPath, rangesIntersect, SOURCE, toDiagnostic, toQuickFixes, toRange, toTextEdits } from './convert';
@@ -49,6 +50,8 @@ import { SCAN_COMMAND, WorkspaceScan, type ScanProgress, type ScanSummary } from
 export const DEBOUNCE_MS = 150;
 /** Longest stretch a parse of an open document holds the server before other messages are handled. */
 const PARSE_SLICE_MS = 20;
+/** The same for linting an open document. */
+const LINT_SLICE_MS = 20;
 
 interface Linted {
   version: number;
@@ -76,6 +79,8 @@ export class Server {
   private readonly toldTooLarge = new Set<string>();
   /** Rules whose failure the user was told of (once per rule and session; every failure is logged). */
   private readonly toldFailed = new Set<string>();
+  /** Open files whose lint stopped at its time budget, told once each. */
+  private readonly toldStopped = new Set<string>();
 
   constructor(private readonly connection: Connection) {
     connection.onInitialize((params) => this.initialize(params));
@@ -266,6 +271,7 @@ export class Server {
     this.linted.delete(uri);
     this.lastChange.delete(uri);
     this.toldTooLarge.delete(uri);
+    this.toldStopped.delete(uri);
     void this.connection.sendDiagnostics({ uri, diagnostics: [] });
     // After a workspace scan, a closed file shows what its text on disk has.
     if (uri.startsWith('file:')) void this.scan.closed(fileUriToPath(uri));
@@ -300,9 +306,10 @@ export class Server {
   }
 
   /**
-   * Lints the current version and publishes it. When the document changes
-   * (or closes) while it is parsed, nothing is published: the newer version
-   * has its own lint scheduled.
+   * Lints the current version and publishes it. Parse and lint run in
+   * slices, so other documents and requests go on meanwhile. When the
+   * document changes (or closes, or the settings change) before the end,
+   * nothing is published: the newer state has its own lint scheduled.
    */
   private async lintNow(uri: string): Promise<void> {
     const document = this.documents.get(uri);
@@ -310,12 +317,24 @@ export class Server {
     const { version: documentVersion, text } = document;
     let findings: Finding[] = [];
     if (this.settings.enable && this.withinSizeLimit(uri, text)) {
+      // A newer version, a closed document or changed settings: this lint's result is not wanted.
+      const rules = this.rules;
       try {
-        const tree = await document.parse(PARSE_SLICE_MS);
-        if (!tree || this.documents.get(uri) !== document) return;
-        const result = this.analyzer.lintTree(fileUriToPath(uri), text, tree, this.rules);
+        const parsed = await document.parse(PARSE_SLICE_MS);
+        const stale = () => this.documents.get(uri) !== document || document.version !== documentVersion || this.rules !== rules;
+        if (!parsed || stale()) return;
+        // The lint runs in slices; edits meanwhile change the document's tree, never this copy.
+        const tree = parsed.copy();
+        let result;
+        try {
+          result = await this.analyzer.lintTreeInSlices(fileUriToPath(uri), text, tree, rules, { sliceMs: LINT_SLICE_MS, stale });
+        } finally {
+          tree.delete();
+        }
+        if (!result) return;
         findings = result.findings;
         for (const failure of result.failures) this.ruleFailed(uri, failure.ruleId, failure.error);
+        if (result.stopped) this.lintStopped(uri, describeStop(text, result.stopped));
       } catch (error) {
         this.connection.console.error(`linting ${uri} failed: ${String((error as Error)?.stack ?? error)}`);
         document.freeTree();
@@ -346,6 +365,14 @@ export class Server {
     if (this.toldFailed.has(ruleId)) return;
     this.toldFailed.add(ruleId);
     this.tell(MessageType.Warning, `Go Concurrency Lint: the rule ${ruleId} failed on ${basename(fileUriToPath(uri))}, so its findings there are missing. The output channel has the details; please report it.`);
+  }
+
+  /** The lint of an open file ran out of its time budget: logged each time, told once per file. */
+  private lintStopped(uri: string, why: string): void {
+    this.connection.console.error(`${uri}: ${why}`);
+    if (this.toldStopped.has(uri)) return;
+    this.toldStopped.add(uri);
+    this.tell(MessageType.Warning, `Go Concurrency Lint: ${basename(fileUriToPath(uri))}: ${why}`);
   }
 
   private withinSizeLimit(uri: string, text: string): boolean {

@@ -108,6 +108,7 @@ export class WorkspaceScan {
       onResult: (result) => {
         // Files still in flight when the scan is cancelled are dropped: nothing is published after the answer.
         if (isCancelled()) return;
+        this.logIncomplete(result);
         summary.scanned++;
         this.record(result, summary);
         if (result.findings.length) withFindings.add(result.path);
@@ -165,6 +166,7 @@ export class WorkspaceScan {
       onResult: (result) => {
         const reason = result.error ?? (result.skipped !== 'generated' ? result.skipped : undefined);
         if (reason) this.host.connection.console.warn(`${result.path}: ${reason}`);
+        this.logIncomplete(result);
         this.publish(result);
       },
     });
@@ -183,6 +185,12 @@ export class WorkspaceScan {
   private jobs(files: number): number {
     const configured = this.host.settings().maxWorkers;
     return Math.max(1, Math.min(configured > 0 ? configured : defaultJobs(), files));
+  }
+
+  /** A rule that failed, a lint that stopped at its budget: the file's findings are incomplete, and the log says why. */
+  private logIncomplete(result: FileResult): void {
+    for (const failure of result.failures ?? []) this.host.connection.console.error(`${result.path}: rule ${failure} (its findings in this file are missing; please report this)`);
+    if (result.stopped) this.host.connection.console.error(`${result.path}: ${result.stopped}`);
   }
 
   private record(result: FileResult, summary: ScanSummary): void {

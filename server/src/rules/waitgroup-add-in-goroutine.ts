@@ -3,7 +3,8 @@
 // without waiting for it.
 import type { Node } from 'web-tree-sitter';
 import type { GoFile } from '../engine/file';
-import { nodesOfTypes, statementsOf, unparen } from '../engine/syntax';
+import { nodesWithin, type NodeKind } from '../engine/own-nodes';
+import { enclosingFunction, statementsOf, unparen } from '../engine/syntax';
 import { isWaitGroupVariable } from '../engine/waitgroup';
 import { insertLineBefore } from '../ruleapi/edits';
 import type { Fix, Rule, TextEdit } from '../ruleapi/rule';
@@ -26,27 +27,21 @@ export const waitgroupAddInGoroutine: Rule = {
     if (!body) return;
 
     // A goroutine that starts goroutines of its own adds for those, not for itself.
-    const inside = nodesOfTypes(body, CALLS_AND_LITERALS, file.text);
-    if (inside.some((n) => n.type === 'go_statement')) return;
+    if (nodesWithin(file, body, GO_STATEMENTS).length) return;
     const adds: { call: Node; operand: Node }[] = [];
     const done = new Set<unknown>();
     const waited = new Set<unknown>();
-    // The ends of the function literals around the current node (nodes come in source order): an Add inside one is not the goroutine's own.
-    const literalEnds: number[] = [];
-    for (const node of inside) {
-      while (literalEnds.length && literalEnds[literalEnds.length - 1] <= node.startIndex) literalEnds.pop();
-      if (node.type === 'func_literal') {
-        literalEnds.push(node.endIndex);
-        continue;
-      }
-      const callee = node.childForFieldName('function');
-      const operand = callee?.type === 'selector_expression' ? callee.childForFieldName('operand') : null;
-      const method = callee?.childForFieldName('field')?.text;
-      if (operand?.type !== 'identifier') continue;
+    for (const call of nodesWithin(file, body, WAITGROUP_CALLS)) {
+      const callee = call.childForFieldName('function')!;
+      const operand = callee.childForFieldName('operand')!;
+      const method = callee.childForFieldName('field')?.text;
       const declaration = file.resolution.resolve(operand);
-      if (method === 'Add' && literalEnds.length === 0) adds.push({ call: node, operand });
-      else if (method === 'Done' && declaration) done.add(declaration);
-      else if (method === 'Wait' && declaration) waited.add(declaration);
+      if (method === 'Add') {
+        // Only the goroutine's own Add, not one in a function literal inside it.
+        if (enclosingFunction(call)?.id === literal.id) adds.push({ call, operand });
+      } else if (declaration) {
+        (method === 'Done' ? done : waited).add(declaration);
+      }
     }
 
     for (const { call: add, operand } of adds) {
@@ -85,7 +80,15 @@ function moveAddFix(file: GoFile, goStatement: Node, literal: Node, body: Node, 
 }
 
 /** Literals, and identifiers not declared inside the goroutine (operators of those). */
-const CALLS_AND_LITERALS: ReadonlySet<string> = new Set(['go_statement', 'call_expression', 'func_literal']);
+const GO_STATEMENTS: NodeKind = { types: new Set(['go_statement']) };
+/** `x.Add(...)`, `x.Done()`, `x.Wait()` on a variable. */
+const WAITGROUP_CALLS: NodeKind = {
+  types: new Set(['call_expression']),
+  test: (_, call) => {
+    const callee = call.childForFieldName('function');
+    return callee?.type === 'selector_expression' && callee.childForFieldName('operand')?.type === 'identifier' && /^(Add|Done|Wait)$/.test(callee.childForFieldName('field')?.text ?? '');
+  },
+};
 
 function evaluableOutside(file: GoFile, expression: Node, literal: Node): boolean {
   switch (expression.type) {

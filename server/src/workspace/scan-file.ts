@@ -6,6 +6,7 @@ import { formatGoVersion, type GoVersion } from '../engine/gomod';
 import type { Analyzer } from '../linter/analyzer';
 import { activeRules, type ActiveRule, type LintConfig } from '../linter/config';
 import { applyEdits, preferredEdits } from '../linter/fixes';
+import { describeStop } from '../linter/linter';
 import { prefilter } from '../linter/prefilter';
 import type { Finding } from '../ruleapi/rule';
 import { FindingsCache } from './cache';
@@ -39,6 +40,8 @@ export interface FileResult {
   fixed?: boolean;
   /** Rules that threw on this file (their findings are lost), as `rule: message`. */
   failures?: string[];
+  /** Why the findings stop short: the lint ran out of its time budget. */
+  stopped?: string;
 }
 
 /** Fix rounds per file: a fix skipped for overlapping another is taken in the next round. */
@@ -80,7 +83,9 @@ export class FileScanner {
     const linted = this.analyzer.lintText(path, text, this.rules);
     let findings = linted.findings;
     const failures = linted.failures.map((f) => `${f.ruleId}: ${String((f.error as Error)?.message ?? f.error)}`);
-    if (failures.length) return { path, findings, text: findings.length ? text : undefined, failures };
+    // Partial findings are reported, never cached nor fixed.
+    const stopped = linted.stopped ? describeStop(text, linted.stopped) : undefined;
+    if (failures.length || stopped) return { path, findings, text: findings.length ? text : undefined, failures, stopped };
     let fixed = false;
     if (this.options.fix) {
       const result = this.fix(path, text, findings);

@@ -1,4 +1,5 @@
-// Parents of syntax nodes in time independent of nesting depth.
+// Parents of syntax nodes, and the functions around them, in time
+// independent of nesting depth.
 //
 // web-tree-sitter finds a node's parent by descending from the root to the
 // node (ts_node_parent), so each `.parent` costs the node's depth, and the
@@ -20,6 +21,62 @@ interface TreeParents {
   readonly parentById: Map<number, Node | null>;
   /** The nodes of the last descent, from the root down. */
   readonly path: Node[];
+  /** The innermost function strictly above each node asked (and the nodes on the way), by node id. */
+  readonly enclosingFunctionById: Map<number, Node | null>;
+  /** The outermost function around each function asked, by node id. */
+  readonly topLevelFunctionById: Map<number, Node>;
+}
+
+export const FUNCTION_TYPES: ReadonlySet<string> = new Set(['function_declaration', 'method_declaration', 'func_literal']);
+
+export function isFunction(node: Node): boolean {
+  return FUNCTION_TYPES.has(node.type);
+}
+
+/** The innermost function (declaration, method or literal) that contains `node`. */
+export function enclosingFunction(node: Node): Node | null {
+  const memo = parentsOf(node.tree).enclosingFunctionById;
+  // Every node passed on the way up has the same answer.
+  const passed: number[] = [];
+  let found: Node | null = null;
+  for (let n = node; ; ) {
+    const known = memo.get(n.id);
+    if (known !== undefined) {
+      found = known;
+      break;
+    }
+    passed.push(n.id);
+    const parent = n.parent;
+    if (!parent || isFunction(parent)) {
+      found = parent;
+      break;
+    }
+    n = parent;
+  }
+  for (const id of passed) memo.set(id, found);
+  return found;
+}
+
+/** The outermost function declaration or method that contains `node` (itself, when it is one). */
+export function topLevelFunction(node: Node): Node | null {
+  const innermost = isFunction(node) ? node : enclosingFunction(node);
+  if (!innermost) return null;
+  const memo = parentsOf(node.tree).topLevelFunctionById;
+  const passed: number[] = [];
+  let top = innermost;
+  for (;;) {
+    const known = memo.get(top.id);
+    if (known) {
+      top = known;
+      break;
+    }
+    passed.push(top.id);
+    const outer = enclosingFunction(top);
+    if (!outer) break;
+    top = outer;
+  }
+  for (const id of passed) memo.set(id, top);
+  return top;
 }
 
 const byTree = new WeakMap<Tree, TreeParents>();
@@ -43,15 +100,18 @@ export function forgetParents(tree: Tree): void {
   byTree.delete(tree);
 }
 
-function parentOf(node: Node): Node | null {
-  const tree = node.tree;
+function parentsOf(tree: Tree): TreeParents {
   let parents = byTree.get(tree);
   if (!parents) {
     const root = tree.rootNode;
-    parents = { parentById: new Map([[root.id, null]]), path: [root] };
+    parents = { parentById: new Map([[root.id, null]]), path: [root], enclosingFunctionById: new Map(), topLevelFunctionById: new Map() };
     byTree.set(tree, parents);
   }
-  const { parentById, path } = parents;
+  return parents;
+}
+
+function parentOf(node: Node): Node | null {
+  const { parentById, path } = parentsOf(node.tree);
   const known = parentById.get(node.id);
   if (known !== undefined) return known;
   const start = node.startIndex;

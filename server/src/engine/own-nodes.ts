@@ -1,0 +1,88 @@
+// The nodes of a kind that belong to a piece of code, found by range.
+//
+// Facts like "the blocking operations of this loop body" or "the calls of
+// this loop, not of the goroutines it starts" were found by walking the
+// subtree each time they were asked: for a thousand nested loops, a
+// thousand walks of ever larger subtrees. A `NodeKind` is instead found once
+// per file, in one walk (in wasm), each node tested once and tagged with the
+// function it belongs to; asking for the nodes of a subtree is then a binary
+// search and a scan of numbers.
+import type { Node } from 'web-tree-sitter';
+import type { GoFile } from './file';
+import { enclosingFunction } from './ancestry';
+import { FUNCTION_TYPES, isFunction, nodesOfTypes } from './syntax';
+
+export interface NodeKind {
+  /** The node types to look at. */
+  readonly types: ReadonlySet<string>;
+  /** Which of them are of the kind (all of them when absent); asked once per node and file. */
+  readonly test?: (file: GoFile, node: Node) => boolean;
+}
+
+interface Owned {
+  readonly node: Node;
+  /** The id of the innermost function around the node (-1 outside any). */
+  readonly owner: number;
+}
+
+interface KindIndex {
+  readonly nodes: readonly Owned[];
+  readonly starts: readonly number[];
+}
+
+const indexes = new WeakMap<GoFile, Map<NodeKind, KindIndex>>();
+
+/**
+ * The nodes of `kind` inside `root` (root included) that belong to the same
+ * function as `root` (not to a function literal below it), in source order.
+ * `root` must be a node of `file`'s tree.
+ */
+export function ownNodes(file: GoFile, root: Node, kind: NodeKind): Node[] {
+  const { nodes, starts } = indexOf(file, kind);
+  const owner = isFunction(root) ? root.id : (enclosingFunction(root)?.id ?? -1);
+  const found: Node[] = [];
+  for (let i = firstAtOrAfter(starts, root.startIndex); i < nodes.length && nodes[i].node.startIndex < root.endIndex; i++) {
+    const { node, owner: nodeOwner } = nodes[i];
+    if (nodeOwner === owner && node.endIndex <= root.endIndex) found.push(node);
+  }
+  return found;
+}
+
+/** The nodes of `kind` inside `root` (root included), whatever function they belong to, in source order. */
+export function nodesWithin(file: GoFile, root: Node, kind: NodeKind): Node[] {
+  const { nodes, starts } = indexOf(file, kind);
+  const found: Node[] = [];
+  for (let i = firstAtOrAfter(starts, root.startIndex); i < nodes.length && nodes[i].node.startIndex < root.endIndex; i++) {
+    if (nodes[i].node.endIndex <= root.endIndex) found.push(nodes[i].node);
+  }
+  return found;
+}
+
+function indexOf(file: GoFile, kind: NodeKind): KindIndex {
+  let byKind = indexes.get(file);
+  if (!byKind) indexes.set(file, (byKind = new Map()));
+  let index = byKind.get(kind);
+  if (index) return index;
+  const nodes: Owned[] = [];
+  const functions: Node[] = [];
+  for (const node of nodesOfTypes(file.root, new Set([...kind.types, ...FUNCTION_TYPES]), file.text)) {
+    while (functions.length && functions[functions.length - 1].endIndex <= node.startIndex) functions.pop();
+    const owner = functions.length ? functions[functions.length - 1].id : -1;
+    if (kind.types.has(node.type) && (!kind.test || kind.test(file, node))) nodes.push({ node, owner });
+    if (isFunction(node)) functions.push(node);
+  }
+  index = { nodes, starts: nodes.map((o) => o.node.startIndex) };
+  byKind.set(kind, index);
+  return index;
+}
+
+function firstAtOrAfter(sorted: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
