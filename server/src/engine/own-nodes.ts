@@ -21,6 +21,8 @@ export interface NodeKind {
 
 interface Owned {
   readonly node: Node;
+  /** The node's end offset (web-tree-sitter asks wasm for it on every read). */
+  readonly end: number;
   /** The id of the innermost function around the node (-1 outside any). */
   readonly owner: number;
 }
@@ -40,10 +42,11 @@ const indexes = new WeakMap<GoFile, Map<NodeKind, KindIndex>>();
 export function ownNodes(file: GoFile, root: Node, kind: NodeKind): Node[] {
   const { nodes, starts } = indexOf(file, kind);
   const owner = isFunction(root) ? root.id : (enclosingFunction(root)?.id ?? -1);
+  const rootEnd = root.endIndex;
   const found: Node[] = [];
-  for (let i = firstAtOrAfter(starts, root.startIndex); i < nodes.length && nodes[i].node.startIndex < root.endIndex; i++) {
-    const { node, owner: nodeOwner } = nodes[i];
-    if (nodeOwner === owner && node.endIndex <= root.endIndex) found.push(node);
+  for (let i = firstAtOrAfter(starts, root.startIndex); i < nodes.length && starts[i] < rootEnd; i++) {
+    const { node, end, owner: nodeOwner } = nodes[i];
+    if (nodeOwner === owner && end <= rootEnd) found.push(node);
   }
   return found;
 }
@@ -51,9 +54,10 @@ export function ownNodes(file: GoFile, root: Node, kind: NodeKind): Node[] {
 /** The nodes of `kind` inside `root` (root included), whatever function they belong to, in source order. */
 export function nodesWithin(file: GoFile, root: Node, kind: NodeKind): Node[] {
   const { nodes, starts } = indexOf(file, kind);
+  const rootEnd = root.endIndex;
   const found: Node[] = [];
-  for (let i = firstAtOrAfter(starts, root.startIndex); i < nodes.length && nodes[i].node.startIndex < root.endIndex; i++) {
-    if (nodes[i].node.endIndex <= root.endIndex) found.push(nodes[i].node);
+  for (let i = firstAtOrAfter(starts, root.startIndex); i < nodes.length && starts[i] < rootEnd; i++) {
+    if (nodes[i].end <= rootEnd) found.push(nodes[i].node);
   }
   return found;
 }
@@ -68,7 +72,7 @@ function indexOf(file: GoFile, kind: NodeKind): KindIndex {
   for (const node of nodesOfTypes(file.root, new Set([...kind.types, ...FUNCTION_TYPES]), file.text)) {
     while (functions.length && functions[functions.length - 1].endIndex <= node.startIndex) functions.pop();
     const owner = functions.length ? functions[functions.length - 1].id : -1;
-    if (kind.types.has(node.type) && (!kind.test || kind.test(file, node))) nodes.push({ node, owner });
+    if (kind.types.has(node.type) && (!kind.test || kind.test(file, node))) nodes.push({ node, end: node.endIndex, owner });
     if (isFunction(node)) functions.push(node);
   }
   index = { nodes, starts: nodes.map((o) => o.node.startIndex) };

@@ -33,28 +33,37 @@ export class OpenDocument {
 
   /**
    * Applies the changes to the text and to the tree alike. A range is
-   * normalized once (clamped to the text, its ends swapped when the end comes
-   * before the start), and that one range edits both: otherwise the text and
-   * the tree fall out of step and every later diagnostic is wrong.
+   * normalized once: clamped to the text, its ends swapped when the end
+   * comes before the start, and widened to whole characters when an end
+   * falls between the two halves of a surrogate pair. That one range edits
+   * both: otherwise the text and the tree fall out of step and every later
+   * diagnostic is wrong.
    */
   applyChanges(changes: readonly TextDocumentContentChangeEvent[], version: number): void {
     for (const raw of changes) {
       let change = raw;
       if ('range' in raw && raw.range) {
+        const text = this.document.getText();
         let start = this.document.offsetAt(raw.range.start);
         let end = this.document.offsetAt(raw.range.end);
         if (end < start) [start, end] = [end, start];
+        if (splitsSurrogatePair(text, start)) start--;
+        if (splitsSurrogatePair(text, end)) end++;
         const range = { start: this.document.positionAt(start), end: this.document.positionAt(end) };
         change = { range, text: raw.text };
-        if (this.tree) forgetParents(this.tree);
-        this.tree?.edit({
-          startIndex: start,
-          oldEndIndex: end,
-          newEndIndex: start + raw.text.length,
-          startPosition: { row: range.start.line, column: range.start.character },
-          oldEndPosition: { row: range.end.line, column: range.end.character },
-          newEndPosition: endOfInsertion(range.start, raw.text),
-        });
+        if (this.tree) {
+          forgetParents(this.tree);
+          // Tree-sitter counts rows by \n only (LSP also breaks lines at a lone \r) and columns in UTF-16 code units.
+          const startPosition = pointAt(text, start);
+          this.tree.edit({
+            startIndex: start,
+            oldEndIndex: end,
+            newEndIndex: start + raw.text.length,
+            startPosition,
+            oldEndPosition: pointAt(text, end),
+            newEndPosition: pointAfter(startPosition, raw.text),
+          });
+        }
       } else {
         this.freeTree();
       }
@@ -105,8 +114,24 @@ export class OpenDocument {
   }
 }
 
-function endOfInsertion(start: { line: number; character: number }, text: string): { row: number; column: number } {
+/** True when `offset` falls between the high and the low half of a surrogate pair. */
+function splitsSurrogatePair(text: string, offset: number): boolean {
+  if (offset <= 0 || offset >= text.length) return false;
+  const before = text.charCodeAt(offset - 1);
+  const after = text.charCodeAt(offset);
+  return before >= 0xd800 && before <= 0xdbff && after >= 0xdc00 && after <= 0xdfff;
+}
+
+/** Tree-sitter's point of an offset: rows counted by \n. */
+function pointAt(text: string, offset: number): { row: number; column: number } {
+  let row = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) row++;
+  return { row, column: offset - (text.lastIndexOf('\n', offset - 1) + 1) };
+}
+
+/** The point after inserting `text` at `start`. */
+function pointAfter(start: { row: number; column: number }, text: string): { row: number; column: number } {
   const lines = text.split('\n');
-  if (lines.length === 1) return { row: start.line, column: start.character + text.length };
-  return { row: start.line + lines.length - 1, column: lines[lines.length - 1].length };
+  if (lines.length === 1) return { row: start.row, column: start.column + text.length };
+  return { row: start.row + lines.length - 1, column: lines[lines.length - 1].length };
 }

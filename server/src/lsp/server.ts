@@ -60,6 +60,8 @@ interface Linted {
 }
 
 export class Server {
+  /** LSP's lifecycle: requests before initialize and after shutdown get errors, notifications then are dropped. */
+  private state: 'starting' | 'initializing' | 'running' | 'shut down' = 'starting';
   private analyzer!: Analyzer;
   private language!: Language;
   private readonly documents = new Map<string, OpenDocument>();
@@ -83,9 +85,18 @@ export class Server {
   private readonly toldStopped = new Set<string>();
 
   constructor(private readonly connection: Connection) {
-    connection.onInitialize((params) => this.initialize(params));
+    connection.onInitialize((params) => {
+      if (this.state !== 'starting') throw new ResponseError(ErrorCodes.InvalidRequest, 'initialize was already sent');
+      if (!isObject(params) || !isObject(params.capabilities)) throw new ResponseError(ErrorCodes.InvalidParams, 'initialize: params.capabilities must be an object');
+      this.state = 'initializing';
+      return this.initialize(params).then((result) => {
+        this.state = 'running';
+        return result;
+      });
+    });
     connection.onInitialized(() => this.initialized());
     connection.onDidOpenTextDocument((params) => {
+      if (!this.running()) return;
       const d = params?.textDocument;
       // A notification gets no error answer: a malformed one is logged and ignored, and nothing else changes.
       if (typeof d?.uri !== 'string' || typeof d.text !== 'string' || typeof d.version !== 'number') return this.malformed('textDocument/didOpen', params);
@@ -94,6 +105,7 @@ export class Server {
       void this.lintNow(d.uri);
     });
     connection.onDidChangeTextDocument((params) => {
+      if (!this.running()) return;
       const { textDocument, contentChanges } = params ?? {};
       if (typeof textDocument?.uri !== 'string' || typeof textDocument.version !== 'number' || !validChanges(contentChanges)) return this.malformed('textDocument/didChange', params);
       const document = this.documents.get(textDocument.uri);
@@ -102,9 +114,19 @@ export class Server {
       this.schedule(textDocument.uri);
       this.scheduleSiblings(textDocument.uri);
     });
-    connection.onDidCloseTextDocument(({ textDocument }) => this.close(textDocument.uri));
-    connection.onDidChangeConfiguration(({ settings }) => this.configurationChanged(settings));
-    connection.onDidChangeWatchedFiles(({ changes }) => {
+    connection.onDidCloseTextDocument((params) => {
+      if (!this.running()) return;
+      if (typeof params?.textDocument?.uri !== 'string') return this.malformed('textDocument/didClose', params);
+      this.close(params.textDocument.uri);
+    });
+    connection.onDidChangeConfiguration((params) => {
+      if (!this.running()) return;
+      void this.configurationChanged(isObject(params) ? params.settings : undefined);
+    });
+    connection.onDidChangeWatchedFiles((params) => {
+      if (!this.running()) return;
+      const changes = params?.changes;
+      if (!Array.isArray(changes) || !changes.every((c) => typeof c?.uri === 'string' && typeof c.type === 'number')) return this.malformed('workspace/didChangeWatchedFiles', params);
       const changedOnDisk: string[] = [];
       for (const change of changes) {
         const path = fileUriToPath(change.uri);
@@ -121,9 +143,21 @@ export class Server {
       }
       void this.scan.refresh(changedOnDisk);
     });
-    connection.onRequest(ExecuteCommandRequest.type, (params, token) => this.executeCommand(params, token));
-    connection.onCodeAction((params) => this.codeActions(params));
+    connection.onRequest(ExecuteCommandRequest.type, (params, token) => {
+      this.checkRequest('workspace/executeCommand');
+      if (typeof params?.command !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, 'workspace/executeCommand: params.command must be a string');
+      return this.executeCommand(params, token);
+    });
+    connection.onCodeAction((params) => {
+      this.checkRequest('textDocument/codeAction');
+      if (typeof params?.textDocument?.uri !== 'string' || !isRange(params.range) || !isObject(params.context)) {
+        throw new ResponseError(ErrorCodes.InvalidParams, 'textDocument/codeAction: params need textDocument.uri (a string), range (two positions of two numbers) and context (an object)');
+      }
+      return this.codeActions(params);
+    });
     connection.onShutdown(() => {
+      this.checkRequest('shutdown');
+      this.state = 'shut down';
       for (const timer of this.timers.values()) clearTimeout(timer);
       for (const document of this.documents.values()) document.close();
       this.documents.clear();
@@ -165,7 +199,18 @@ export class Server {
     };
   }
 
+  private running(): boolean {
+    return this.state === 'running';
+  }
+
+  /** Throws the error LSP prescribes for a request the server cannot take in its state. */
+  private checkRequest(method: string): void {
+    if (this.state === 'starting' || this.state === 'initializing') throw new ResponseError(ErrorCodes.ServerNotInitialized, `${method}: the server is not initialized yet (send initialize first)`);
+    if (this.state === 'shut down') throw new ResponseError(ErrorCodes.InvalidRequest, `${method}: the server is shut down`);
+  }
+
   private async initialized(): Promise<void> {
+    if (this.state !== 'running') return;
     if (this.watchFilesDynamically) {
       // Closed files' diagnostics and the package facts follow the disk.
       const watchers = [{ globPattern: '**/*.go' }, { globPattern: '**/go.mod' }];
@@ -417,9 +462,20 @@ export class Server {
   }
 }
 
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isPosition(p: unknown): p is Position {
+  return Number.isInteger((p as Position)?.line) && Number.isInteger((p as Position)?.character);
+}
+
+function isRange(range: unknown): boolean {
+  return isObject(range) && isPosition(range.start) && isPosition(range.end);
+}
+
 /** Each change has a string `text`, and a `range` (when there is one) of four numbers. */
 function validChanges(changes: unknown): changes is TextDocumentContentChangeEvent[] {
-  const isPosition = (p: unknown) => typeof (p as Position)?.line === 'number' && typeof (p as Position)?.character === 'number';
   return (
     Array.isArray(changes) &&
     changes.every((c) => typeof c?.text === 'string' && (!('range' in c) || c.range === undefined || (isPosition(c.range?.start) && isPosition(c.range?.end))))

@@ -94,8 +94,14 @@ function repeatsBeforeCancel(file: GoFile, fn: Node, defer: Node, statement: Nod
   const target = graph?.nodeOf(statement);
   if (!graph || !start || !target) return false;
   const references = file.resolution.referencesTo(variable).filter((r) => !isAncestor(defer, r) && !isAncestor(statement, r));
-  // Stop at nodes that use the variable: past them the cancel was called (or handed on).
-  const usesVariable = (node: CfgNode) => node.kind !== 'end' && !!node.syntax && references.some((r) => isAncestor(node.syntax!, r));
+  const starts = references.map((r) => r.startIndex);
+  // Stop at nodes that use the variable: past them the cancel was called (or handed on). A reference is one identifier: its start suffices.
+  const usesVariable = (node: CfgNode) => {
+    if (node.kind === 'end' || !node.syntax || starts.length === 0) return false;
+    const { startIndex } = node.syntax;
+    const endIndex = node.syntax.endIndex;
+    return starts.some((s) => startIndex <= s && s < endIndex);
+  };
   return reachableFrom(start.succs, (node) => node.id !== target.id && usesVariable(node)).some((node) => node.id === target.id);
 }
 

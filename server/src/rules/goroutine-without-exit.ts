@@ -60,12 +60,35 @@ function runsForTheProcess(file: GoFile, goStatement: Node): boolean {
   const name = top?.type === 'function_declaration' ? top.childForFieldName('name')?.text : undefined;
   if (name === 'init' || (name === 'main' && file.packageName === 'main')) return true;
   if (top?.type === 'function_declaration' && enclosingFunction(goStatement)?.id === top.id && !top.childForFieldName('result') && top.childForFieldName('parameters')?.namedChildCount === 0) return true;
-  for (let fn = enclosingFunction(goStatement); fn; fn = enclosingFunction(fn)) {
-    const call = fn.parent?.type === 'argument_list' ? fn.parent.parent : null;
+  const fn = enclosingFunction(goStatement);
+  return !!fn && runsInsideDo(file, fn);
+}
+
+/** Per file, whether a function is (or is inside) a literal passed to a `.Do(...)` call, by function id. */
+const insideDo = new WeakMap<GoFile, Map<number, boolean>>();
+
+/** True when `fn` or a function around it is the argument of `x.Do(...)` (sync.Once). Remembered per function: nesting can be deep. */
+function runsInsideDo(file: GoFile, fn: Node): boolean {
+  let memo = insideDo.get(file);
+  if (!memo) insideDo.set(file, (memo = new Map()));
+  const passed: number[] = [];
+  let answer = false;
+  for (let f: Node | null = fn; f; f = enclosingFunction(f)) {
+    const known = memo.get(f.id);
+    if (known !== undefined) {
+      answer = known;
+      break;
+    }
+    passed.push(f.id);
+    const call = f.parent?.type === 'argument_list' ? f.parent.parent : null;
     const callee = call?.childForFieldName('function');
-    if (callee?.type === 'selector_expression' && callee.childForFieldName('field')?.text === 'Do') return true;
+    if (callee?.type === 'selector_expression' && callee.childForFieldName('field')?.text === 'Do') {
+      answer = true;
+      break;
+    }
   }
-  return false;
+  for (const id of passed) memo.set(id, answer);
+  return answer;
 }
 
 /** True when `goStatement` is the first `go` statement of the file that runs `fn` (one finding per loop). */
