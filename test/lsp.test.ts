@@ -264,3 +264,69 @@ describe('language server settings', () => {
   });
 
 });
+
+describe('language server lifecycle and malformed requests', () => {
+  test('requests before initialize get ServerNotInitialized; after shutdown, InvalidRequest; notifications then are dropped', async () => {
+    const client = TestClient.spawn();
+    const codeAction = { textDocument: { uri: 'file:///tmp/gcl-life/a.go' }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [] } };
+    await assert.rejects(client.connection.sendRequest('textDocument/codeAction', codeAction), (e: { code: number }) => e.code === -32002);
+    await assert.rejects(client.connection.sendRequest('workspace/executeCommand', { command: 'goConcurrencyLint.scanWorkspace' }), (e: { code: number }) => e.code === -32002);
+    await client.connection.sendRequest('initialize', { processId: null, rootUri: null, capabilities: {} });
+    await client.connection.sendNotification('initialized', {});
+    await assert.rejects(client.connection.sendRequest('initialize', { processId: null, rootUri: null, capabilities: {} }), (e: { code: number }) => e.code === -32600);
+    await client.connection.sendRequest('shutdown');
+    await assert.rejects(client.connection.sendRequest('textDocument/codeAction', codeAction), (e: { code: number; message: string }) => e.code === -32600 && /shut down/.test(e.message));
+    // A document opened after shutdown is not linted: nothing is published for it.
+    await client.open('file:///tmp/gcl-life/after.go', LEAK);
+    const exited = new Promise<number | null>((r) => client.process.once('exit', (code) => r(code)));
+    await client.connection.sendNotification('exit');
+    assert.equal(await exited, 0);
+    assert.deepEqual(client.published.filter((p) => p.uri.endsWith('after.go')), []);
+  });
+
+  test('malformed requests get InvalidParams and the server keeps its documents', async () => {
+    const client = await TestClient.start();
+    try {
+      const uri = 'file:///tmp/gcl-life/kept.go';
+      const first = client.diagnostics(uri);
+      await client.open(uri, LEAK);
+      assert.equal((await first).diagnostics.length, 1);
+      for (const params of [null, {}, { textDocument: { uri }, range: { start: { line: 'a', character: 0 }, end: { line: 0, character: 0 } }, context: {} }, { textDocument: { uri: 5 }, range: {}, context: {} }]) {
+        await assert.rejects(client.connection.sendRequest('textDocument/codeAction', params), (e: { code: number }) => e.code === -32602, JSON.stringify(params));
+      }
+      await assert.rejects(client.connection.sendRequest('workspace/executeCommand', { command: 42 }), (e: { code: number }) => e.code === -32602);
+      await client.connection.sendNotification('textDocument/didClose', { textDocument: null });
+      await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: 'all' });
+      // Still there, still linted: a quick fix for the finding comes back.
+      const actions = await client.connection.sendRequest<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 5, character: 20 }, end: { line: 5, character: 20 } }, context: { diagnostics: [] } });
+      assert.ok(actions.some((a) => /defer cancel\(\)/.test(a.title)), JSON.stringify(actions));
+      assert.ok(client.logs.some((l) => /ignored a malformed textDocument\/didClose notification/.test(l)));
+    } finally {
+      await client.stop();
+    }
+  });
+
+  test('an edit that splits a surrogate pair replaces the whole character, in the text and in the tree', async () => {
+    const client = await TestClient.start();
+    try {
+      const uri = 'file:///tmp/gcl-life/emoji.go';
+      const text = LEAK.replace('ctx, cancel := context', 'ctx, cancel := /* 😀 */ context');
+      const first = client.diagnostics(uri);
+      await client.open(uri, text);
+      assert.deepEqual(codes((await first).diagnostics), ['lost-cancel@5:25-5:43']);
+      // An x typed between the two halves of 😀 (characters 19 and 20) replaces it: the finding moves one left, not one right.
+      const after = client.diagnostics(uri, (p) => p.version === 2);
+      await client.connection.sendNotification('textDocument/didChange', {
+        textDocument: { uri, version: 2 },
+        contentChanges: [{ range: { start: { line: 5, character: 20 }, end: { line: 5, character: 20 } }, text: 'x' }],
+      });
+      assert.deepEqual(codes((await after).diagnostics), ['lost-cancel@5:24-5:42']);
+      // The tree moved the same way: the fix inserts after the statement's real end.
+      const actions = await client.connection.sendRequest<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 5, character: 30 }, end: { line: 5, character: 30 } }, context: { diagnostics: [] } });
+      const edit = actions.find((a) => a.isPreferred)?.edit?.documentChanges?.[0];
+      assert.deepEqual(edit && 'edits' in edit ? edit.edits.map((e) => e.range.start) : [], [{ line: 5, character: 50 }]);
+    } finally {
+      await client.stop();
+    }
+  });
+});

@@ -52,11 +52,18 @@ export class TestClient {
     });
   }
 
-  static async start(initializationOptions: unknown = undefined, capabilities: object = {}, workspaceFolders: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<TestClient> {
+  /** A started server that has not been sent `initialize` yet. */
+  static spawn(env: NodeJS.ProcessEnv = {}): TestClient {
     const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const client = new TestClient(child, connection);
     connection.listen();
+    return client;
+  }
+
+  static async start(initializationOptions: unknown = undefined, capabilities: object = {}, workspaceFolders: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<TestClient> {
+    const client = TestClient.spawn(env);
+    const connection = client.connection;
     await connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri: null,
