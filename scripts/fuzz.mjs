@@ -6,13 +6,10 @@
 // a finding outside its file, a file over the time budget. Prints the worst
 // seconds per megabyte (time must grow linearly with size) and the slowest
 // inputs. Exit status 1 when anything above happened.
-import { build } from 'esbuild';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { bundleSource } from './bundle-source.mjs';
 
-const require = createRequire(import.meta.url);
 const root = join(dirname(new URL(import.meta.url).pathname), '..');
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -24,26 +21,13 @@ const seed = option('--seed', 1);
 const maxDepth = option('--max-depth', 3000);
 const budgetMs = option('--budget-ms', 5000);
 
-const out = mkdtempSync(join(tmpdir(), 'gcl-fuzz-'));
 const entry = `
 export { Analyzer } from './server/src/linter/analyzer';
 export { activeRules } from './server/src/linter/config';
 export { RULES } from './server/src/linter/registry';
 export { hostileInputs } from './test/support/hostile';
 `;
-await build({
-  stdin: { contents: entry, resolveDir: root, loader: 'ts' },
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  outfile: join(out, 'fuzz.js'),
-  logLevel: 'warning',
-  alias: { 'web-tree-sitter': require.resolve('web-tree-sitter') },
-});
-copyFileSync(require.resolve('web-tree-sitter/tree-sitter.wasm'), join(out, 'tree-sitter.wasm'));
-copyFileSync(join(dirname(require.resolve('tree-sitter-go/package.json')), 'tree-sitter-go.wasm'), join(out, 'tree-sitter-go.wasm'));
-const { Analyzer, activeRules, RULES, hostileInputs } = require(join(out, 'fuzz.js'));
+const { module: { Analyzer, activeRules, RULES, hostileInputs }, directory: out } = await bundleSource(entry, 'fuzz');
 
 const seeds = [];
 const collect = (dir) => {

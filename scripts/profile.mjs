@@ -7,15 +7,11 @@
 // Bundles the engine with esbuild (as scripts/build.mjs does) into a temp
 // file; add `--cpu-prof` to node to find hot spots:
 //   node --cpu-prof --cpu-prof-dir=/tmp/prof scripts/profile.mjs
-import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, copyFileSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { bundleSource } from './bundle-source.mjs';
 
-const require = createRequire(import.meta.url);
-const root = join(dirname(new URL(import.meta.url).pathname), '..');
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
   const i = args.indexOf(name);
@@ -29,7 +25,6 @@ const only = option('--rules', undefined)?.split(',');
 const goroot = execFileSync('go', ['env', 'GOROOT'], { encoding: 'utf8' }).trim();
 const files = args.length ? args : [join(goroot, 'src/net/http/transport.go'), join(goroot, 'src/time/tzdata/zipdata.go')];
 
-const out = mkdtempSync(join(tmpdir(), 'gcl-profile-'));
 const entry = `
 import { Analyzer } from './server/src/linter/analyzer';
 import { activeRules } from './server/src/linter/config';
@@ -37,19 +32,7 @@ import { lintFile } from './server/src/linter/linter';
 import { GoFile } from './server/src/engine/file';
 export { Analyzer, activeRules, lintFile, GoFile };
 `;
-await build({
-  stdin: { contents: entry, resolveDir: root, loader: 'ts' },
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  outfile: join(out, 'profile.js'),
-  logLevel: 'warning',
-  alias: { 'web-tree-sitter': require.resolve('web-tree-sitter') },
-});
-copyFileSync(require.resolve('web-tree-sitter/tree-sitter.wasm'), join(out, 'tree-sitter.wasm'));
-copyFileSync(join(dirname(require.resolve('tree-sitter-go/package.json')), 'tree-sitter-go.wasm'), join(out, 'tree-sitter-go.wasm'));
-const { Analyzer, activeRules, lintFile, GoFile } = require(join(out, 'profile.js'));
+const { module: { Analyzer, activeRules, lintFile, GoFile }, directory: out } = await bundleSource(entry, 'profile');
 
 const analyzer = await Analyzer.create({ wasmDirectory: out });
 const rules = activeRules(only ? { only } : {});

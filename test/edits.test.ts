@@ -5,7 +5,8 @@
 // the CLI would give. Seeded; GCL_EDIT_SEQUENCES sets how many sequences
 // (`npm run fuzz:edits` runs a thousand), GCL_EDIT_SEED the seed.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -134,6 +135,8 @@ describe(`random edit sequences through the server (${SEQUENCES}, seed ${SEED})`
       // One sequence in four edits a large file (about 150 KB), whose parse takes several of the server's slices.
       const initial = next() < 0.25 ? largeText(seeds, next) : seeds[Math.floor(next() * seeds.length)];
       let document = TextDocument.create(uri, 'go', 1, initial);
+      // What was sent, to replay a failing sequence (written to a file when it fails).
+      const sent: unknown[] = [{ open: initial }];
       await client.open(uri, initial);
       const edits = 1 + Math.floor(next() * 40);
       for (let i = 0; i < edits; i++) {
@@ -145,10 +148,23 @@ describe(`random edit sequences through the server (${SEQUENCES}, seed ${SEED})`
           document = applyAsServer(document, change, version);
         }
         await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: changes });
+        sent.push({ version, changes });
         // Bursts: most edits follow at once; sometimes the server gets time to lint in between.
-        if (next() < 0.15) await new Promise((r) => setTimeout(r, Math.floor(next() * 60)));
+        if (next() < 0.15) {
+          const pause = Math.floor(next() * 60);
+          sent.push({ pause });
+          await new Promise((r) => setTimeout(r, pause));
+        }
       }
-      const published = await client.diagnostics(uri, (p) => p.version === document.version, 30_000);
+      // The server may have published the final version already (during a pause after the last edit).
+      const final = (p: { uri: string; version?: number }) => p.uri === uri && p.version === document.version;
+      const published =
+        client.published.find(final) ??
+        (await client.diagnostics(uri, final, 30_000).catch((error) => {
+          const replay = join(tmpdir(), `gcl-edits-${SEED}-${sequence}.json`);
+          writeFileSync(replay, JSON.stringify(sent));
+          throw new Error(`sequence ${sequence}: ${(error as Error).message.slice(0, 200)}; what was sent is in ${replay}`);
+        }));
       const text = document.getText();
       const result = analyzer.lintText(path, text, rules);
       const lines = new LineIndex(text);

@@ -263,6 +263,28 @@ describe('language server settings', () => {
     }
   });
 
+  test('a file that takes long to lint does not hold up other files or requests', async () => {
+    // Quick to parse, about a second to lint: 1,500 nested loops, each deferring a cancel.
+    const text = 'package slow\n\nimport "context"\n\nfunc f(parent context.Context) {\n' + 'for {\nctx, cancel := context.WithCancel(parent)\ndefer cancel()\n_ = ctx\n'.repeat(1500) + '}\n'.repeat(1500) + '}\n';
+    const client = await TestClient.start();
+    const slow = 'file:///tmp/gcl-lsp/slow/slow.go';
+    const small = 'file:///tmp/gcl-lsp/small2/small.go';
+    try {
+      const order: string[] = [];
+      const slowDone = client.diagnostics(slow, undefined, 30000).then(() => order.push('slow'));
+      const smallDone = client.diagnostics(small).then(() => order.push('small'));
+      await client.open(slow, text);
+      // Once the slow file's lint has begun: its parse takes a few milliseconds.
+      await new Promise((r) => setTimeout(r, 100));
+      await client.open(small, LEAK);
+      const answered = client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri: small }, range: { start: { line: 5, character: 16 }, end: { line: 5, character: 16 } }, context: { diagnostics: [] } }).then(() => order.push('request'));
+      await Promise.all([slowDone, smallDone, answered]);
+      assert.equal(order[order.length - 1], 'slow', `order: ${order.join(', ')}`);
+    } finally {
+      await client.stop();
+    }
+  });
+
 });
 
 describe('language server lifecycle and malformed requests', () => {

@@ -7,6 +7,7 @@ import type { CfgNode, ControlFlowGraph } from './cfg';
 import type { GoFile } from './file';
 import type { Declaration } from './scope';
 import { isAncestor } from './syntax';
+import { lowerBound } from './sorted';
 
 export interface UnusedPaths {
   /** `return` statements, or the body itself when falling off its end, reached without a use. */
@@ -89,18 +90,6 @@ function usesOf(file: GoFile, variable: Declaration, extraUses: readonly Node[])
     byKey.set(key, (uses = { starts: nodes.map((n) => n.startIndex), nodes }));
   }
   return uses;
-}
-
-/** The first index whose value is at least `value`. */
-function lowerBound(values: readonly number[], value: number): number {
-  let lo = 0;
-  let hi = values.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (values[mid] < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 function pushSuccessors(stack: CfgNode[], node: CfgNode): void {

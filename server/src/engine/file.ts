@@ -52,6 +52,11 @@ export class GoFile {
   private cachedFieldsRead?: Set<string>;
   private readonly cfgs = new Map<number, ControlFlowGraph>();
 
+  /** Milliseconds spent on sibling files' facts so far (see PackageIndex.siblingMs). */
+  get siblingMs(): number {
+    return this.packageIndex?.siblingMs ?? 0;
+  }
+
   constructor(
     /** Absolute path (or the document's path for unsaved buffers). */
     readonly path: string,

@@ -11,6 +11,7 @@ import type { Node } from 'web-tree-sitter';
 import type { GoFile } from './file';
 import { enclosingFunction } from './ancestry';
 import { FUNCTION_TYPES, isFunction, nodesOfTypes } from './syntax';
+import { lowerBound } from './sorted';
 
 export interface NodeKind {
   /** The node types to look at. */
@@ -44,7 +45,7 @@ export function ownNodes(file: GoFile, root: Node, kind: NodeKind): Node[] {
   const owner = isFunction(root) ? root.id : (enclosingFunction(root)?.id ?? -1);
   const rootEnd = root.endIndex;
   const found: Node[] = [];
-  for (let i = firstAtOrAfter(starts, root.startIndex); i < nodes.length && starts[i] < rootEnd; i++) {
+  for (let i = lowerBound(starts, root.startIndex); i < nodes.length && starts[i] < rootEnd; i++) {
     const { node, end, owner: nodeOwner } = nodes[i];
     if (nodeOwner === owner && end <= rootEnd) found.push(node);
   }
@@ -56,7 +57,7 @@ export function nodesWithin(file: GoFile, root: Node, kind: NodeKind): Node[] {
   const { nodes, starts } = indexOf(file, kind);
   const rootEnd = root.endIndex;
   const found: Node[] = [];
-  for (let i = firstAtOrAfter(starts, root.startIndex); i < nodes.length && starts[i] < rootEnd; i++) {
+  for (let i = lowerBound(starts, root.startIndex); i < nodes.length && starts[i] < rootEnd; i++) {
     if (nodes[i].end <= rootEnd) found.push(nodes[i].node);
   }
   return found;
@@ -78,15 +79,4 @@ function indexOf(file: GoFile, kind: NodeKind): KindIndex {
   index = { nodes, starts: nodes.map((o) => o.node.startIndex) };
   byKind.set(kind, index);
   return index;
-}
-
-function firstAtOrAfter(sorted: readonly number[], value: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid] < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

@@ -177,9 +177,25 @@ export class PackageIndex {
     return files.filter((f) => f !== self);
   }
 
+  /**
+   * Milliseconds spent reading, parsing and deriving the facts of sibling
+   * files, in all: a file's lint budget leaves them out, since the first
+   * file of a large package pays for its whole package.
+   */
+  siblingMs = 0;
+
+  private timed<T>(work: () => T): T {
+    const started = performance.now();
+    try {
+      return work();
+    } finally {
+      this.siblingMs += performance.now() - started;
+    }
+  }
+
   /** True when some other file of the package reads a field named `name`. */
   siblingReadsField(path: string, name: string): boolean {
-    return this.siblings(path).some((sibling) => this.factsOf(sibling)?.fieldsRead.has(name));
+    return this.timed(() => this.siblings(path).some((sibling) => this.factsOf(sibling)?.fieldsRead.has(name)));
   }
 
   /** Drops cached facts of a file (created, deleted, or changed on disk). */
@@ -193,6 +209,10 @@ export class PackageIndex {
 
   /** `kind`'s fact of every other file of `path`'s package, computed once per file text. */
   siblingFacts<T>(path: string, kind: FileFactKind<T>): T[] {
+    return this.timed(() => this.computeSiblingFacts(path, kind));
+  }
+
+  private computeSiblingFacts<T>(path: string, kind: FileFactKind<T>): T[] {
     const out: T[] = [];
     for (const sibling of this.siblings(path)) {
       const text = this.reader.read(sibling);

@@ -22,14 +22,34 @@ export interface Declaration {
 
 class Scope {
   readonly names = new Map<string, Declaration>();
+  /**
+   * What the enclosing scopes answered for a name. The walk goes in source
+   * order, so the enclosing scopes declare nothing new while this one is
+   * open: their answer holds as long as this scope is used, and each name
+   * costs one step per scope instead of the nesting depth.
+   */
+  private readonly outer = new Map<string, Declaration | null>();
   constructor(readonly parent: Scope | null, readonly node: Node) {}
 
   lookup(name: string): Declaration | undefined {
+    // Up to the first scope that declares the name or knows the answer (no recursion: nesting can be deep).
+    const asking: Scope[] = [];
+    let found: Declaration | null = null;
     for (let s: Scope | null = this; s; s = s.parent) {
-      const d = s.names.get(name);
-      if (d) return d;
+      const own = s.names.get(name);
+      if (own) {
+        found = own;
+        break;
+      }
+      const known = s.outer.get(name);
+      if (known !== undefined) {
+        found = known;
+        break;
+      }
+      asking.push(s);
     }
-    return undefined;
+    for (const s of asking) s.outer.set(name, found);
+    return found ?? undefined;
   }
 }
 

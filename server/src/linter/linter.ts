@@ -21,10 +21,11 @@ export interface LintResult {
 
 export interface LintOptions {
   /**
-   * Time the rules may spend on the file (milliseconds, time spent linting
-   * only). Past it the lint stops, keeping what it found before; the caller
-   * tells the user. The engine is linear in size and nesting, so only a
-   * bug or an enormous file reaches it.
+   * Time the rules may spend on the file (milliseconds of linting, not
+   * counting the sibling files' facts, which the first file of a package
+   * pays for the whole package). Past it the lint stops, keeping what it
+   * found before; the caller tells the user. Only a bug or a pathological
+   * file should reach it.
    */
   budgetMs?: number;
 }
@@ -47,10 +48,8 @@ export function describeStop(text: string, stopped: NonNullable<LintResult['stop
 /** Lints a file in one go. */
 export function lintFile(file: GoFile, rules: readonly ActiveRule[], options: LintOptions = {}): LintResult {
   const lint = new FileLint(file, rules);
-  const budget = options.budgetMs ?? DEFAULT_BUDGET_MS;
-  const started = performance.now();
-  const done = lint.run(started + budget);
-  return lint.result(done ? undefined : performance.now() - started);
+  const done = lint.run(options.budgetMs ?? DEFAULT_BUDGET_MS);
+  return lint.result(done ? undefined : lint.spentMs);
 }
 
 /**
@@ -65,12 +64,9 @@ export async function lintFileInSlices(
 ): Promise<LintResult | undefined> {
   const lint = new FileLint(file, rules);
   const budget = options.budgetMs ?? DEFAULT_BUDGET_MS;
-  let spent = 0;
   for (;;) {
-    const sliceStart = performance.now();
-    const done = lint.run(sliceStart + Math.min(options.sliceMs, budget - spent));
-    spent += performance.now() - sliceStart;
-    if (done || spent >= budget) return lint.result(done ? undefined : spent);
+    const done = lint.run(Math.min(lint.spentMs + options.sliceMs, budget));
+    if (done || lint.spentMs >= budget) return lint.result(done ? undefined : lint.spentMs);
     await new Promise<void>((resolve) => setImmediate(resolve));
     if (options.stale()) return undefined;
   }
@@ -89,6 +85,8 @@ class FileLint {
   private readonly findings: Finding[] = [];
   private readonly failed = new Map<string, unknown>();
   private readonly contexts = new Map<ActiveRule, RuleContext>();
+  /** Time spent in `run` so far, less the time spent on sibling files' facts. */
+  spentMs = 0;
 
   constructor(
     private readonly file: GoFile,
@@ -105,11 +103,15 @@ class FileLint {
     this.nodes = nodesOfTypes(file.root, new Set(this.byType.keys()), file.text);
   }
 
-  /** Visits nodes until all are done (true) or `deadline` (performance.now()) has passed (false). */
-  run(deadline: number): boolean {
-    const { nodes } = this;
+  /** Visits nodes until all are done (true) or `spentMs` reaches `until` (false). */
+  run(until: number): boolean {
+    const { nodes, file } = this;
+    const started = performance.now();
+    const siblingsBefore = file.siblingMs;
+    const spentBefore = this.spentMs;
     while (this.next < nodes.length) {
-      if (performance.now() > deadline) return false;
+      this.spentMs = spentBefore + performance.now() - started - (file.siblingMs - siblingsBefore);
+      if (this.spentMs > until) return false;
       const node = nodes[this.next++];
       for (const active of this.byType.get(node.type) ?? []) {
         if (this.failed.has(active.rule.id)) continue;
@@ -121,6 +123,7 @@ class FileLint {
         }
       }
     }
+    this.spentMs = spentBefore + performance.now() - started - (file.siblingMs - siblingsBefore);
     return true;
   }
 
