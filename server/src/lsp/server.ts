@@ -1,5 +1,5 @@
-// The language server: incremental document sync, debounced diagnostics that
-// are never published for a stale version, quick fixes, "fix all", and the
+// The language server: incremental document sync, diagnostics coalesced
+// while a lint runs and never published for a stale version, quick fixes, "fix all", and the
 // workspace scan.
 import {
   CancellationToken,
@@ -46,8 +46,6 @@ import { listGoFiles } from '../workspace/files';
 import { DEFAULT_SETTINGS, readSettings, type Settings } from './settings';
 import { SCAN_COMMAND, WorkspaceScan, type ScanProgress, type ScanSummary } from './workspace-scan';
 
-/** Delay between the last keystroke and the lint, as editors' linters do. */
-export const DEBOUNCE_MS = 150;
 /** Longest stretch a parse of an open document holds the server before other messages are handled. */
 const PARSE_SLICE_MS = 20;
 /** The same for linting an open document. */
@@ -66,8 +64,10 @@ export class Server {
   private language!: Language;
   private readonly documents = new Map<string, OpenDocument>();
   private readonly linted = new Map<string, Linted>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
-  private readonly lastChange = new Map<string, number>();
+  /** Lints about to start (after the messages already queued). */
+  private readonly starting = new Map<string, NodeJS.Immediate>();
+  /** Lints in progress from `schedule`, and whether changes came in meanwhile. */
+  private readonly linting = new Map<string, { again: boolean }>();
   private settings: Settings = DEFAULT_SETTINGS;
   private rules: ActiveRule[] = [];
   /** The rule configuration the scan workers get: the user's, or the defaults when it is invalid. */
@@ -158,7 +158,7 @@ export class Server {
     connection.onShutdown(() => {
       this.checkRequest('shutdown');
       this.state = 'shut down';
-      for (const timer of this.timers.values()) clearTimeout(timer);
+      for (const immediate of this.starting.values()) clearImmediate(immediate);
       for (const document of this.documents.values()) document.close();
       this.documents.clear();
     });
@@ -309,12 +309,11 @@ export class Server {
   }
 
   private close(uri: string): void {
-    clearTimeout(this.timers.get(uri));
-    this.timers.delete(uri);
+    clearImmediate(this.starting.get(uri));
+    this.starting.delete(uri);
     this.documents.get(uri)?.close();
     this.documents.delete(uri);
     this.linted.delete(uri);
-    this.lastChange.delete(uri);
     this.toldTooLarge.delete(uri);
     this.toldStopped.delete(uri);
     void this.connection.sendDiagnostics({ uri, diagnostics: [] });
@@ -323,25 +322,37 @@ export class Server {
   }
 
   /**
-   * Lints soon after a change: at once (after the messages already queued)
-   * when the document had been quiet for DEBOUNCE_MS, else DEBOUNCE_MS after
-   * the last change of a burst, so typing is not linted keystroke by keystroke.
+   * Lints after a change: at once when no lint of the document is running
+   * (after the messages already queued, so a burst that arrived together is
+   * one lint); while one runs, the changes that arrive make one follow-up
+   * lint when it ends. A running lint whose version is outdated stops at its
+   * next slice and publishes nothing, so the follow-up comes soon.
    */
   private schedule(uri: string): void {
-    const now = Date.now();
-    const quiet = now - (this.lastChange.get(uri) ?? 0) > DEBOUNCE_MS;
-    this.lastChange.set(uri, now);
-    clearTimeout(this.timers.get(uri));
-    this.timers.set(
+    const running = this.linting.get(uri);
+    if (running) {
+      running.again = true;
+      return;
+    }
+    if (this.starting.has(uri)) return;
+    this.starting.set(
       uri,
-      setTimeout(
-        () => {
-          this.timers.delete(uri);
-          void this.lintNow(uri);
-        },
-        quiet ? 0 : DEBOUNCE_MS,
-      ),
+      setImmediate(() => {
+        this.starting.delete(uri);
+        void this.lintCoalesced(uri);
+      }),
     );
+  }
+
+  private async lintCoalesced(uri: string): Promise<void> {
+    const state = { again: false };
+    this.linting.set(uri, state);
+    try {
+      await this.lintNow(uri);
+    } finally {
+      this.linting.delete(uri);
+    }
+    if (state.again && this.documents.has(uri)) this.schedule(uri);
   }
 
   /** Other open files of the same package can gain or lose findings (a field read here, say). */
