@@ -22,6 +22,29 @@ func f(parent context.Context, fail bool) error {
 }
 `;
 
+/** Quick to parse, about a second to lint: 1,500 nested loops, each deferring a cancel. */
+const SLOW_TO_LINT = 'package slow\n\nimport "context"\n\nfunc f(parent context.Context) {\n' + 'for {\nctx, cancel := context.WithCancel(parent)\ndefer cancel()\n_ = ctx\n'.repeat(1500) + '}\n'.repeat(1500) + '}\n';
+
+/** Opens `slowText`, then (after `pauseMs`) a small file and a request for it: both are answered before the slow file's diagnostics. */
+async function assertNotHeldUp(slowText: string, pauseMs: number): Promise<void> {
+  const client = await TestClient.start();
+  const slow = 'file:///tmp/gcl-lsp/slow/slow.go';
+  const small = 'file:///tmp/gcl-lsp/small/small.go';
+  try {
+    const order: string[] = [];
+    const slowDone = client.diagnostics(slow, undefined, 30000).then(() => order.push('slow'));
+    const smallDone = client.diagnostics(small).then(() => order.push('small'));
+    await client.open(slow, slowText);
+    await new Promise((r) => setTimeout(r, pauseMs));
+    await client.open(small, LEAK);
+    const answered = client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri: small }, range: { start: { line: 5, character: 16 }, end: { line: 5, character: 16 } }, context: { diagnostics: [] } }).then(() => order.push('request'));
+    await Promise.all([slowDone, smallDone, answered]);
+    assert.equal(order[order.length - 1], 'slow', `order: ${order.join(', ')}`);
+  } finally {
+    await client.stop();
+  }
+}
+
 describe('language server over stdio', () => {
   let client: TestClient;
   before(async () => {
@@ -247,29 +270,14 @@ describe('language server settings', () => {
   test('a file that takes long to parse does not hold up other files or requests', async () => {
     // About 1.9 MB of Go: hundreds of milliseconds of parsing in one piece.
     const body = Array.from({ length: 9000 }, (_, i) => `func f${i}(x int) int {\n\tif x > ${i} {\n\t\treturn x * ${i}\n\t}\n\treturn x + ${i}\n}\n`).join('\n');
-    const client = await TestClient.start();
-    const big = 'file:///tmp/gcl-lsp/big/big.go';
-    const small = 'file:///tmp/gcl-lsp/small/small.go';
-    try {
-      const order: string[] = [];
-      const bigDone = client.diagnostics(big).then(() => order.push('big'));
-      const smallDone = client.diagnostics(small).then(() => order.push('small'));
-      await client.open(big, `package big\n\n${body}`);
-      await client.open(small, LEAK);
-      const answered = client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri: small }, range: { start: { line: 5, character: 16 }, end: { line: 5, character: 16 } }, context: { diagnostics: [] } }).then(() => order.push('request'));
-      await Promise.all([bigDone, smallDone, answered]);
-      assert.equal(order[order.length - 1], 'big', `order: ${order.join(', ')}`);
-    } finally {
-      await client.stop();
-    }
+    await assertNotHeldUp(`package big\n\n${body}`, 0);
   });
 
   test('changes that arrive while a lint runs make one follow-up lint of the latest version', async () => {
-    const text = 'package slow\n\nimport "context"\n\nfunc f(parent context.Context) {\n' + 'for {\nctx, cancel := context.WithCancel(parent)\ndefer cancel()\n_ = ctx\n'.repeat(1500) + '}\n'.repeat(1500) + '}\n';
     const client = await TestClient.start();
     const uri = 'file:///tmp/gcl-lsp/coalesce/slow.go';
     try {
-      await client.open(uri, text);
+      await client.open(uri, SLOW_TO_LINT);
       await new Promise((r) => setTimeout(r, 100));
       const last = client.diagnostics(uri, (p) => p.version === 6, 30000);
       for (let version = 2; version <= 6; version++) {
@@ -287,25 +295,8 @@ describe('language server settings', () => {
   });
 
   test('a file that takes long to lint does not hold up other files or requests', async () => {
-    // Quick to parse, about a second to lint: 1,500 nested loops, each deferring a cancel.
-    const text = 'package slow\n\nimport "context"\n\nfunc f(parent context.Context) {\n' + 'for {\nctx, cancel := context.WithCancel(parent)\ndefer cancel()\n_ = ctx\n'.repeat(1500) + '}\n'.repeat(1500) + '}\n';
-    const client = await TestClient.start();
-    const slow = 'file:///tmp/gcl-lsp/slow/slow.go';
-    const small = 'file:///tmp/gcl-lsp/small2/small.go';
-    try {
-      const order: string[] = [];
-      const slowDone = client.diagnostics(slow, undefined, 30000).then(() => order.push('slow'));
-      const smallDone = client.diagnostics(small).then(() => order.push('small'));
-      await client.open(slow, text);
-      // Once the slow file's lint has begun: its parse takes a few milliseconds.
-      await new Promise((r) => setTimeout(r, 100));
-      await client.open(small, LEAK);
-      const answered = client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri: small }, range: { start: { line: 5, character: 16 }, end: { line: 5, character: 16 } }, context: { diagnostics: [] } }).then(() => order.push('request'));
-      await Promise.all([slowDone, smallDone, answered]);
-      assert.equal(order[order.length - 1], 'slow', `order: ${order.join(', ')}`);
-    } finally {
-      await client.stop();
-    }
+    // Once the slow file's lint has begun: its parse takes a few milliseconds.
+    await assertNotHeldUp(SLOW_TO_LINT, 100);
   });
 
 });
