@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { RULES } from '../server/src/linter/registry';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
@@ -174,6 +174,44 @@ describe('cli', () => {
     const warm = run(['--cache', cache, ...args], root);
     assert.equal(one.code, 1);
     for (const other of [two, cold, warm]) assert.equal(other.stdout, one.stdout);
+  });
+
+  test('the cache survives a fresh checkout (new modification times) and misses when a sibling changes', () => {
+    const dir = project({ 'a.go': LEAK, 'b.go': 'package p\n\nfunc helper() {}\n' });
+    const cache = mkdtempSync(join(tmpdir(), 'gcl-cache-'));
+    const entries = () => readdirSync(cache, { recursive: true }).filter((f) => String(f).endsWith('.json')).length;
+    const first = run(['--cache', cache, '--jobs', '1', '.'], dir);
+    const stored = entries();
+    assert.ok(stored > 0);
+    const later = new Date(Date.now() + 60_000);
+    for (const name of ['a.go', 'b.go']) utimesSync(join(dir, name), later, later);
+    assert.equal(run(['--cache', cache, '--jobs', '1', '.'], dir).stdout, first.stdout);
+    assert.equal(entries(), stored, 'touched files with the same contents hit the cache');
+    writeFileSync(join(dir, 'b.go'), 'package p\n\nfunc helper() { _ = 1 }\n');
+    assert.equal(run(['--cache', cache, '--jobs', '1', '.'], dir).stdout, first.stdout);
+    assert.ok(entries() > stored, "a sibling's new content is a new key");
+  });
+
+  test('shards: every finding in exactly one of N shards, a package never split, the same shards from the same paths', () => {
+    const root = resolve(__dirname, '../..');
+    const args = ['--format', 'json', '--jobs', '1', 'test/fixtures', 'examples'];
+    type Found = { path: string; ruleId: string; range: { startLine: number; startColumn: number } };
+    const findings = (extra: string[]) => (JSON.parse(run([...args, ...extra], root).stdout).findings as Found[]).map((f) => `${f.path}:${f.range.startLine}:${f.range.startColumn} ${f.ruleId}`);
+    const all = findings([]);
+    const shards = [1, 2, 3].map((k) => findings(['--shard', `${k}/3`]));
+    assert.deepEqual(shards.flat().sort(), [...all].sort());
+    const dirsOf = (list: string[]) => new Set(list.map((f) => f.slice(0, f.lastIndexOf('/'))));
+    for (let a = 0; a < 3; a++) for (let b = a + 1; b < 3; b++) for (const dir of dirsOf(shards[a])) assert.ok(!dirsOf(shards[b]).has(dir), `${dir} is in shards ${a + 1} and ${b + 1}`);
+    assert.ok(shards.every((s) => s.length > 0), 'each of three shards has findings');
+    assert.deepEqual(findings(['--shard', '2/3']), shards[1]);
+  });
+
+  test('--shard rejects what is not K/N with 1 <= K <= N', () => {
+    for (const bad of ['0/3', '4/3', '3', 'a/b', '1/0']) {
+      const { code, stderr } = run(['--shard', bad, '.'], resolve(__dirname, '../..'));
+      assert.equal(code, 2, bad);
+      assert.match(stderr, /--shard needs K\/N with 1 <= K <= N/);
+    }
   });
 
   test('the bundled examples: every bad.go has findings, every good.go none', () => {

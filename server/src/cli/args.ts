@@ -18,6 +18,8 @@ export interface CliOptions {
   exclude: string[];
   /** Worker threads; 1 scans in the main thread. */
   jobs?: number;
+  /** Lint only the packages of shard `index` (1-based) of `count`. */
+  shard?: { index: number; count: number };
   cacheDir?: string;
   noSkip: boolean;
   help: boolean;
@@ -56,6 +58,9 @@ Options:
                             of cores, at most 8)
   --cache DIR               keep findings in DIR, keyed by file content and
                             configuration: unchanged files are not parsed again
+  --shard K/N               lint only the K-th of N shards of the packages
+                            (directories) found, for a CI matrix of N jobs;
+                            a package always falls in the same shard
   --no-skip                 parse every file, even those that contain none of
                             the words the active rules need (slower; for tests)
   --list-rules              print the rules and exit
@@ -115,6 +120,15 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         const jobs = Number(value());
         if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError('--jobs needs a whole number of at least 1');
         options.jobs = jobs;
+        break;
+      }
+      case '--shard': {
+        const text = value();
+        const match = /^(\d+)\/(\d+)$/.exec(text);
+        const index = Number(match?.[1]);
+        const count = Number(match?.[2]);
+        if (!match || count < 1 || index < 1 || index > count) throw new UsageError(`--shard needs K/N with 1 <= K <= N (for example 2/4), not "${text}"`);
+        options.shard = { index, count };
         break;
       }
       case '--exclude':

@@ -7,6 +7,7 @@ import { defaultJobs, scanFiles } from '../workspace/pool';
 import type { ScanOptions } from '../workspace/scan-file';
 import { parseArgs, UsageError, USAGE, type CliOptions } from './args';
 import { formatJson, formatSarif, formatText, type FileReport } from './report';
+import { inShard } from '../workspace/shard';
 
 async function main(argv: string[]): Promise<number> {
   let options: CliOptions;
@@ -26,7 +27,9 @@ async function main(argv: string[]): Promise<number> {
     return write(process.stdout, RULES.map((r) => `${r.id.padEnd(28)} ${(r.optIn ? 'off' : r.defaultSeverity).padEnd(12)} ${r.summary}`).join('\n') + '\n', 0);
   }
 
-  const { files, errors } = listGoFiles(options.paths, options.defaultExcludes, options.exclude);
+  const listing = listGoFiles(options.paths, options.defaultExcludes, options.exclude);
+  const { errors } = listing;
+  const files = options.shard ? inShard(listing.files, options.shard) : listing.files;
   const scanOptions: ScanOptions = { config, fix: options.fix, defaultExcludes: options.defaultExcludes, cacheDir: options.cacheDir, noSkip: options.noSkip, goVersion: options.goVersion };
   const results = await scanFiles(files, scanOptions, options.jobs ?? defaultJobs(), {
     onFallback: (reason) => process.stderr.write(`go-concurrency-lint: worker threads are unavailable (${reason}); scanning in this thread\n`),

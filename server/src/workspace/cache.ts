@@ -1,10 +1,11 @@
 // Findings kept on disk, keyed by everything they depend on: the file's
-// text, its path, its package's other files (names, sizes, modification
-// times), its Go version, the active rules and their severities, and the
-// tool's version. A
-// second scan of an unchanged tree reads files and hashes them, nothing more.
+// text, its path, its package's other files (names and contents), its Go
+// version, the active rules and their severities, and the tool's version.
+// A second scan of an unchanged tree reads files and hashes them, nothing
+// more; contents rather than modification times, so a fresh checkout of the
+// same commit (a CI run restoring the cache) hits it too.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Finding } from '../ruleapi/rule';
 
@@ -44,15 +45,14 @@ export class FindingsCache {
     return join(this.dir, key.slice(0, 2), `${key.slice(2)}.json`);
   }
 
-  /** Names, sizes and modification times of the .go files of a directory: the package's other files. */
+  /** Names and content hashes of the .go files of a directory: the package's other files. */
   private directoryStamp(dir: string): string {
     let stamp = this.directoryStamps.get(dir);
     if (stamp === undefined) {
       const parts: string[] = [];
       try {
         for (const name of readdirSync(dir).filter((n) => n.endsWith('.go')).sort()) {
-          const s = statSync(join(dir, name));
-          parts.push(`${name}:${s.size}:${s.mtimeMs}`);
+          parts.push(`${name}:${createHash('sha1').update(readFileSync(join(dir, name))).digest('hex')}`);
         }
       } catch {
         // An unreadable directory gets an empty stamp.

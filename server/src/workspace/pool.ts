@@ -1,8 +1,10 @@
 // Scans files in a pool of worker threads (dist/worker.js), one parser each,
 // so a scan uses every core and the thread that started it stays free.
+// Workers get whole directories (Go packages): a package's files are parsed
+// once, for their own findings and their siblings' facts, by one worker.
 // With one job the files are scanned in this thread.
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Analyzer } from '../linter/analyzer';
 import { FileScanner, type FileResult, type ScanOptions } from './scan-file';
@@ -47,7 +49,7 @@ export async function scanFiles(paths: readonly string[], options: ScanOptions, 
     await inThread(paths);
   } else {
     try {
-      await runWorkers(paths, options, Math.min(jobs, paths.length), hooks.workerScript ?? join(__dirname, 'worker.js'), done, hooks.isCancelled);
+      await runWorkers(paths, options, jobs, hooks.workerScript ?? join(__dirname, 'worker.js'), done, hooks.isCancelled);
     } catch (error) {
       hooks.onFallback?.(String((error as Error)?.message ?? error).split('\n')[0]);
       await inThread(paths.filter((p) => !results.has(p)));
@@ -56,15 +58,28 @@ export async function scanFiles(paths: readonly string[], options: ScanOptions, 
   return paths.filter((p) => results.has(p)).map((p) => results.get(p)!);
 }
 
+/** `paths` grouped by directory, in first-seen order of each directory; the largest groups first, so the last to finish are small. */
+export function byDirectory(paths: readonly string[]): string[][] {
+  const groups = new Map<string, string[]>();
+  for (const path of paths) {
+    const dir = dirname(path);
+    let group = groups.get(dir);
+    if (!group) groups.set(dir, (group = []));
+    group.push(path);
+  }
+  return [...groups.values()].sort((a, b) => b.length - a.length);
+}
+
 function runWorkers(paths: readonly string[], options: ScanOptions, count: number, script: string, done: (r: FileResult) => void, isCancelled?: () => boolean): Promise<void> {
+  const packages = byDirectory(paths);
   return new Promise((resolve, reject) => {
     let next = 0;
-    let running = count;
+    let running = Math.min(count, packages.length);
     let failed = false;
     const feed = (worker: Worker) => {
       if (failed) return;
-      if (next < paths.length && !isCancelled?.()) {
-        worker.postMessage({ id: next, path: paths[next] });
+      if (next < packages.length && !isCancelled?.()) {
+        worker.postMessage({ id: next, paths: packages[next] });
         next++;
         return;
       }
@@ -72,12 +87,13 @@ function runWorkers(paths: readonly string[], options: ScanOptions, count: numbe
       if (--running === 0) resolve();
     };
     const workers: Worker[] = [];
-    for (let i = 0; i < count; i++) {
+    for (let i = 0; i < running; i++) {
       const worker = new Worker(script, { workerData: options });
       workers.push(worker);
-      worker.on('message', (message: { ready?: boolean; result?: FileResult }) => {
+      // `ready` once started, then each file's result, then `done` after the last file of the package.
+      worker.on('message', (message: { ready?: boolean; result?: FileResult; done?: boolean }) => {
         if (message.result) done(message.result);
-        feed(worker);
+        if (message.ready || message.done) feed(worker);
       });
       worker.on('error', (error) => {
         // One failed worker ends the pool: the files not done yet are scanned in the caller's thread.

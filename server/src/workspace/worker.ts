@@ -3,21 +3,25 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { Analyzer } from '../linter/analyzer';
 import { FileScanner, type ScanOptions } from './scan-file';
 
+/** The files of one package (directory), scanned in order. */
 export interface ScanRequest {
   id: number;
-  path: string;
+  paths: string[];
 }
 
 async function main(): Promise<void> {
   const scanner = new FileScanner(await Analyzer.create({ goVersion: (workerData as ScanOptions).goVersion, keepTrees: true }), workerData as ScanOptions);
-  parentPort!.on('message', ({ id, path }: ScanRequest) => {
-    let result;
-    try {
-      result = scanner.scan(path);
-    } catch (error) {
-      result = { path, findings: [], error: `internal error: ${(error as Error)?.stack ?? error}` };
+  parentPort!.on('message', ({ id, paths }: ScanRequest) => {
+    for (const path of paths) {
+      let result;
+      try {
+        result = scanner.scan(path);
+      } catch (error) {
+        result = { path, findings: [], error: `internal error: ${(error as Error)?.stack ?? error}` };
+      }
+      parentPort!.postMessage({ id, result });
     }
-    parentPort!.postMessage({ id, result });
+    parentPort!.postMessage({ id, done: true });
   });
   parentPort!.postMessage({ ready: true });
 }
