@@ -240,15 +240,18 @@ describe('language server over stdio', () => {
 });
 
 describe('language server settings', () => {
-  test('an unknown rule in the settings is told as a notification; the server keeps running with the defaults', async () => {
+  test('a misspelled rule id or severity in the settings is named once and ignored; the other entries still apply', async () => {
     // This client implements no window/showMessageRequest: the request form used to reject, unhandled, and end the server.
-    const client = await TestClient.start({ rules: { 'lost-cancell': 'error' } });
+    const client = await TestClient.start({ rules: { 'lost-cancell': 'error', 'discarded-cancel': 'off', 'nil-context': 'loud', 'lost-cancel': 'hint' } });
     try {
       const uri = 'file:///tmp/gcl-lsp/unknown-rule.go';
       const published = client.diagnostics(uri);
-      await client.open(uri, LEAK);
-      assert.deepEqual(codes((await published).diagnostics), ['lost-cancel@5:16-5:34']);
-      assert.ok(client.shown.some((m) => /unknown rule "lost-cancell"/.test(m)), client.shown.join('\n'));
+      await client.open(uri, LEAK.replace('return nil\n}', 'return nil\n}\n\nfunc h(p context.Context) {\n\t_, _ = context.WithCancel(p)\n}'));
+      // lost-cancel at hint and discarded-cancel off: the valid entries applied.
+      assert.deepEqual((await published).diagnostics.map((d) => [d.code, d.severity]), [['lost-cancel', 4]]);
+      assert.deepEqual(client.shown, [
+        'goConcurrencyLint.rules: unknown rule "lost-cancell" (did you mean "lost-cancel"?); "loud" is not a severity for nil-context (use one of off, error, warning, information, hint). Those entries are ignored; the others apply.',
+      ]);
     } finally {
       assert.equal(await client.stop(), 0);
     }

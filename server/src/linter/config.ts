@@ -38,3 +38,45 @@ export function activeRules(config: LintConfig = {}): ActiveRule[] {
   }
   return active;
 }
+
+/**
+ * The per-rule settings that can be used, and a sentence for each one that
+ * cannot (an unknown rule id, with the nearest known one; a severity that is
+ * not one): a misspelled entry is named and ignored, the others still apply.
+ */
+export function usableRuleSettings(rules: Readonly<Record<string, unknown>>): { rules: Record<string, RuleSetting>; problems: string[] } {
+  const usable: Record<string, RuleSetting> = {};
+  const problems: string[] = [];
+  for (const [id, setting] of Object.entries(rules)) {
+    if (!RULES_BY_ID.has(id)) {
+      const near = nearestRuleId(id);
+      problems.push(`unknown rule "${id}"${near ? ` (did you mean "${near}"?)` : ''}`);
+    } else if (!SEVERITIES.includes(setting as RuleSetting)) {
+      problems.push(`"${String(setting)}" is not a severity for ${id} (use one of ${SEVERITIES.join(', ')})`);
+    } else {
+      usable[id] = setting as RuleSetting;
+    }
+  }
+  return { rules: usable, problems };
+}
+
+/** The known rule id closest to `id` in edit distance, when it is close (a typo, not another word). */
+function nearestRuleId(id: string): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(id.length / 4)) + 1;
+  for (const rule of RULES) {
+    const d = editDistance(id, rule.id);
+    if (d < bestDistance) [best, bestDistance] = [rule.id, d];
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length];
+}

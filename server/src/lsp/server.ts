@@ -35,7 +35,7 @@ import { diskReader } from '../engine/package';
 import { loadGo } from '../engine/parser';
 import type { Language } from 'web-tree-sitter';
 import { Analyzer } from '../linter/analyzer';
-import { activeRules, type ActiveRule, type LintConfig } from '../linter/config';
+import { activeRules, usableRuleSettings, type ActiveRule, type LintConfig } from '../linter/config';
 import { preferredEdits } from '../linter/fixes';
 import { describeStop } from '../linter/linter';
 import { LineIndex } from '../linter/positions';
@@ -81,6 +81,8 @@ export class Server {
   private readonly toldTooLarge = new Set<string>();
   /** Rules whose failure the user was told of (once per rule and session; every failure is logged). */
   private readonly toldFailed = new Set<string>();
+  /** The last message about unusable entries of goConcurrencyLint.rules (told again only when it changes). */
+  private toldRuleProblems = '';
   /** Open files whose lint stopped at its time budget, told once each. */
   private readonly toldStopped = new Set<string>();
 
@@ -235,14 +237,13 @@ export class Server {
     this.settings = settings;
     if (this.analyzer) this.analyzer.packages.maxFileSize = settings.maxFileSize;
 
-    try {
-      this.lintConfig = { rules: settings.rules };
-      this.rules = activeRules(this.lintConfig);
-    } catch (error) {
-      this.tell(MessageType.Warning, `goConcurrencyLint.rules: ${(error as Error).message}; using the defaults`);
-      this.lintConfig = {};
-      this.rules = activeRules();
-    }
+    // A misspelled entry is named and ignored; the other entries still apply.
+    const { rules, problems } = usableRuleSettings(settings.rules);
+    const told = problems.length ? `goConcurrencyLint.rules: ${problems.join('; ')}. ${problems.length === 1 ? 'That entry is' : 'Those entries are'} ignored; the others apply.` : '';
+    if (told && told !== this.toldRuleProblems) this.tell(MessageType.Warning, told);
+    this.toldRuleProblems = told;
+    this.lintConfig = { rules };
+    this.rules = activeRules(this.lintConfig);
   }
 
   private async executeCommand(params: ExecuteCommandParams, token: CancellationToken): Promise<ScanSummary> {
