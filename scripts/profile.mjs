@@ -2,7 +2,8 @@
 // In-process timings (median of N runs) of each phase of linting one file:
 // parse, identifier resolution, each rule alone (with resolution already
 // built, so shared lazy facts like CFGs are charged to the first rule that
-// asks), and the whole lint (fresh GoFile, every rule). Default files:
+// asks; and its own cost, less the walk that finds its node types, which the
+// whole lint shares), and the whole lint (fresh GoFile, every rule). Default files:
 // net/http/transport.go and time/tzdata/zipdata.go of $(go env GOROOT).
 // Bundles the engine with esbuild (as scripts/build.mjs does) into a temp
 // file; add `--cpu-prof` to node to find hot spots:
@@ -30,9 +31,10 @@ import { Analyzer } from './server/src/linter/analyzer';
 import { activeRules } from './server/src/linter/config';
 import { lintFile } from './server/src/linter/linter';
 import { GoFile } from './server/src/engine/file';
-export { Analyzer, activeRules, lintFile, GoFile };
+import { nodesOfTypes } from './server/src/engine/syntax';
+export { Analyzer, activeRules, lintFile, GoFile, nodesOfTypes };
 `;
-const { module: { Analyzer, activeRules, lintFile, GoFile }, directory: out } = await bundleSource(entry, 'profile');
+const { module: { Analyzer, activeRules, lintFile, GoFile, nodesOfTypes }, directory: out } = await bundleSource(entry, 'profile');
 
 const analyzer = await Analyzer.create({ wasmDirectory: out });
 const rules = activeRules(only ? { only } : {});
@@ -83,10 +85,16 @@ for (const path of files) {
     } catch {}
     return file;
   };
-  const perRule = rules.map((active) => [`  ${active.rule.id}`, median((file) => lintFile(file, [active]), prebuilt)]);
-  perRule.sort((a, b) => b[1] - a[1]);
-  rows.push(['rules alone (resolution prebuilt), sum', perRule.reduce((n, r) => n + r[1], 0)], ...perRule);
+  // Alone, each rule pays for the walk that finds its node types, which the whole lint does once for all rules: its own cost is the rest.
+  const perRule = rules.map((active) => {
+    const alone = median((file) => lintFile(file, [active]), prebuilt);
+    const walk = median(() => nodesOfTypes(tree.rootNode, new Set(active.rule.nodeTypes), text));
+    return [`  ${active.rule.id}`, alone, Math.max(0, alone - walk)];
+  });
+  perRule.sort((a, b) => b[2] - a[2]);
+  rows.push(['rules alone (resolution prebuilt), sum', perRule.reduce((n, r) => n + r[1], 0), perRule.reduce((n, r) => n + r[2], 0)], ...perRule);
   console.log(`${path.slice(goroot.length + 1)} (${text.split('\n').length} lines, ${findings} findings), median of ${iterations}:`);
-  for (const [what, ms] of rows) console.log(`  ${what.padEnd(40)} ${ms.toFixed(2)} ms`);
+  console.log(`  ${''.padEnd(40)} ${'time'.padStart(9)}   ${'own cost (less its node walk)'}`);
+  for (const [what, ms, own] of rows) console.log(`  ${what.padEnd(40)} ${ms.toFixed(2).padStart(6)} ms${own === undefined ? '' : `   ${own.toFixed(2).padStart(6)} ms`}`);
   tree.delete();
 }
