@@ -126,7 +126,8 @@ function splitsSurrogatePair(text: string, offset: number): boolean {
 function pointAt(text: string, offset: number): { row: number; column: number } {
   let row = 0;
   for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) row++;
-  return { row, column: offset - (text.lastIndexOf('\n', offset - 1) + 1) };
+  const lineStart = offset === 0 ? 0 : text.lastIndexOf('\n', offset - 1) + 1;
+  return { row, column: offset - lineStart };
 }
 
 /** The point after inserting `text` at `start`. */

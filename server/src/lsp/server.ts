@@ -1,6 +1,6 @@
-// The language server: incremental document sync, diagnostics coalesced
-// while a lint runs and never published for a stale version, quick fixes, "fix all", and the
-// workspace scan.
+// The language server: incremental document sync, diagnostics linted in
+// slices, coalesced while a lint runs and never published for a stale
+// version, quick fixes, "fix all", and the workspace scan.
 import {
   CancellationToken,
   CodeAction,
@@ -70,7 +70,7 @@ export class Server {
   private readonly linting = new Map<string, { again: boolean }>();
   private settings: Settings = DEFAULT_SETTINGS;
   private rules: ActiveRule[] = [];
-  /** The rule configuration the scan workers get: the user's, or the defaults when it is invalid. */
+  /** The rule configuration the scan workers get: the user's usable entries. */
   private lintConfig: LintConfig = {};
   private pullConfiguration = false;
   private serverProgress = false;
