@@ -6,10 +6,12 @@
 // thousand walks of ever larger subtrees. A `NodeKind` is instead found once
 // per file, in one walk (in wasm), each node tested once and tagged with the
 // function it belongs to; asking for the nodes of a subtree is then a binary
-// search and a scan of numbers.
+// search and a scan of numbers. The index is built per top-level function
+// (the outermost one around the node asked about), so a file pays only for
+// the functions its rules ask about.
 import type { Node } from 'web-tree-sitter';
 import type { GoFile } from './file';
-import { enclosingFunction } from './ancestry';
+import { enclosingFunction, topLevelFunction } from './ancestry';
 import { FUNCTION_TYPES, isFunction, nodesOfTypes } from './syntax';
 import { lowerBound } from './sorted';
 
@@ -33,7 +35,8 @@ interface KindIndex {
   readonly starts: readonly number[];
 }
 
-const indexes = new WeakMap<GoFile, Map<NodeKind, KindIndex>>();
+/** Per file, per kind, per top-level function (by id; -1 for code outside functions). */
+const indexes = new WeakMap<GoFile, Map<NodeKind, Map<number, KindIndex>>>();
 
 /**
  * The nodes of `kind` inside `root` (root included) that belong to the same
@@ -41,7 +44,7 @@ const indexes = new WeakMap<GoFile, Map<NodeKind, KindIndex>>();
  * `root` must be a node of `file`'s tree.
  */
 export function ownNodes(file: GoFile, root: Node, kind: NodeKind): Node[] {
-  const { nodes, starts } = indexOf(file, kind);
+  const { nodes, starts } = indexOf(file, root, kind);
   const owner = isFunction(root) ? root.id : (enclosingFunction(root)?.id ?? -1);
   const rootEnd = root.endIndex;
   const found: Node[] = [];
@@ -54,7 +57,7 @@ export function ownNodes(file: GoFile, root: Node, kind: NodeKind): Node[] {
 
 /** The nodes of `kind` inside `root` (root included), whatever function they belong to, in source order. */
 export function nodesWithin(file: GoFile, root: Node, kind: NodeKind): Node[] {
-  const { nodes, starts } = indexOf(file, kind);
+  const { nodes, starts } = indexOf(file, root, kind);
   const rootEnd = root.endIndex;
   const found: Node[] = [];
   for (let i = lowerBound(starts, root.startIndex); i < nodes.length && starts[i] < rootEnd; i++) {
@@ -63,20 +66,25 @@ export function nodesWithin(file: GoFile, root: Node, kind: NodeKind): Node[] {
   return found;
 }
 
-function indexOf(file: GoFile, kind: NodeKind): KindIndex {
+function indexOf(file: GoFile, root: Node, kind: NodeKind): KindIndex {
   let byKind = indexes.get(file);
   if (!byKind) indexes.set(file, (byKind = new Map()));
-  let index = byKind.get(kind);
+  let byUnit = byKind.get(kind);
+  if (!byUnit) byKind.set(kind, (byUnit = new Map()));
+  const top = topLevelFunction(root);
+  let index = byUnit.get(top?.id ?? -1);
   if (index) return index;
   const nodes: Owned[] = [];
-  const functions: Node[] = [];
-  for (const node of nodesOfTypes(file.root, new Set([...kind.types, ...FUNCTION_TYPES]), file.text)) {
+  // The functions around the current node; a walk of one top-level function starts inside it.
+  const functions: Node[] = top ? [top] : [];
+  for (const node of nodesOfTypes(top ?? file.root, new Set([...kind.types, ...FUNCTION_TYPES]), file.text)) {
+    if (node.id === top?.id) continue;
     while (functions.length && functions[functions.length - 1].endIndex <= node.startIndex) functions.pop();
     const owner = functions.length ? functions[functions.length - 1].id : -1;
     if (kind.types.has(node.type) && (!kind.test || kind.test(file, node))) nodes.push({ node, end: node.endIndex, owner });
     if (isFunction(node)) functions.push(node);
   }
   index = { nodes, starts: nodes.map((o) => o.node.startIndex) };
-  byKind.set(kind, index);
+  byUnit.set(top?.id ?? -1, index);
   return index;
 }
