@@ -257,6 +257,21 @@ describe('language server settings', () => {
     }
   });
 
+  test('the log states the version, the active rules and the effective settings at start', async () => {
+    const client = await TestClient.start({ rules: { 'discarded-cancel': 'off', 'goroutine-without-exit': 'hint' } });
+    try {
+      const line = client.logs.find((l) => l.startsWith('Go Concurrency Lint '));
+      assert.ok(line, client.logs.join('\n'));
+      assert.match(line, /^Go Concurrency Lint \d+\.\d+\.\d+: enabled; rules: /);
+      assert.match(line, /lost-cancel \(warning\)/);
+      assert.match(line, /goroutine-without-exit \(hint\)/);
+      assert.doesNotMatch(line, /discarded-cancel \(/);
+      assert.match(line, /settings: \{"enable":true,"rules":\{"discarded-cancel":"off","goroutine-without-exit":"hint"\}/);
+    } finally {
+      await client.stop();
+    }
+  });
+
   test('initializationOptions turn a rule off and change a severity', async () => {
     const client = await TestClient.start({ rules: { 'lost-cancel': 'error', 'discarded-cancel': 'off' } });
     try {

@@ -81,6 +81,8 @@ export class Server {
   private readonly toldTooLarge = new Set<string>();
   /** Rules whose failure the user was told of (once per rule and session; every failure is logged). */
   private readonly toldFailed = new Set<string>();
+  /** The last line logged about the version, rules and settings in effect. */
+  private loggedSettings = '';
   /** The last message about unusable entries of goConcurrencyLint.rules (told again only when it changes). */
   private toldRuleProblems = '';
   /** Open files whose lint stopped at its time budget, told once each. */
@@ -244,6 +246,10 @@ export class Server {
     this.toldRuleProblems = told;
     this.lintConfig = { rules };
     this.rules = activeRules(this.lintConfig);
+    // What runs, in the log, at start and whenever it changes: the first thing to read when a finding is missing.
+    const effective = `Go Concurrency Lint ${version}: ${settings.enable ? 'enabled' : 'disabled (goConcurrencyLint.enable is false)'}; rules: ${this.rules.map((r) => `${r.rule.id} (${r.severity})`).join(', ')}; settings: ${JSON.stringify({ ...settings, rules })}`;
+    if (effective !== this.loggedSettings) this.connection.console.info(effective);
+    this.loggedSettings = effective;
   }
 
   private async executeCommand(params: ExecuteCommandParams, token: CancellationToken): Promise<ScanSummary> {
