@@ -257,6 +257,29 @@ describe('language server settings', () => {
     }
   });
 
+  test('run: onSave lints an open file when it is opened and saved, not as it changes', async () => {
+    const client = await TestClient.start({ run: 'onSave' });
+    try {
+      const uri = 'file:///tmp/gcl-lsp/on-save/saved.go';
+      const opened = client.diagnostics(uri);
+      await client.open(uri, LEAK);
+      assert.equal((await opened).diagnostics.length, 1);
+      await client.connection.sendNotification('textDocument/didChange', {
+        textDocument: { uri, version: 2 },
+        contentChanges: [{ range: { start: { line: 5, character: 42 }, end: { line: 5, character: 42 } }, text: '\n\tdefer cancel()' }],
+      });
+      // No lint for the change, and no quick fix for a lint of another version.
+      const actions = await client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 5, character: 20 }, end: { line: 5, character: 20 } }, context: { diagnostics: [] } });
+      assert.deepEqual(actions, []);
+      assert.deepEqual(client.published.filter((p) => p.uri === uri).map((p) => p.version), [1]);
+      const saved = client.diagnostics(uri, (p) => p.version === 2);
+      await client.connection.sendNotification('textDocument/didSave', { textDocument: { uri } });
+      assert.deepEqual((await saved).diagnostics, []);
+    } finally {
+      await client.stop();
+    }
+  });
+
   test('the log states the version, the active rules and the effective settings at start', async () => {
     const client = await TestClient.start({ rules: { 'discarded-cancel': 'off', 'goroutine-without-exit': 'hint' } });
     try {

@@ -115,8 +115,16 @@ export class Server {
       const document = this.documents.get(textDocument.uri);
       if (!document) return;
       document.applyChanges(contentChanges, textDocument.version);
+      if (this.settings.run === 'onSave') return;
       this.schedule(textDocument.uri);
       this.scheduleSiblings(textDocument.uri);
+    });
+    connection.onDidSaveTextDocument((params) => {
+      if (!this.running() || this.settings.run !== 'onSave') return;
+      if (typeof params?.textDocument?.uri !== 'string') return this.malformed('textDocument/didSave', params);
+      if (!this.documents.has(params.textDocument.uri)) return;
+      this.schedule(params.textDocument.uri);
+      this.scheduleSiblings(params.textDocument.uri);
     });
     connection.onDidCloseTextDocument((params) => {
       if (!this.running()) return;
@@ -194,7 +202,7 @@ export class Server {
     this.applySettings(readSettings(params.initializationOptions));
     return {
       capabilities: {
-        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
         executeCommandProvider: { commands: [SCAN_COMMAND] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
@@ -454,7 +462,8 @@ export class Server {
     const uri = params.textDocument.uri;
     const document = this.documents.get(uri);
     if (!document) return [];
-    if (this.linted.get(uri)?.version !== document.version) await this.lintNow(uri);
+    // Linting on save: no lint for a request; fixes for an outdated lint would not apply, so there are none until the save.
+    if (this.linted.get(uri)?.version !== document.version && this.settings.run !== 'onSave') await this.lintNow(uri);
     const linted = this.linted.get(uri);
     // The document changed again meanwhile: the editor asks again for the new version.
     if (!linted || linted.version !== document.version) return [];

@@ -15,9 +15,11 @@ export interface Settings {
   maxWorkers: number;
   /** Files larger than this many bytes are not linted. */
   maxFileSize: number;
+  /** When open files are linted: as they change, or when opened and saved. */
+  run: 'onType' | 'onSave';
 }
 
-export const DEFAULT_SETTINGS: Settings = { enable: true, rules: {}, scanOnStartup: false, exclude: [], maxWorkers: 0, maxFileSize: DEFAULT_MAX_FILE_SIZE };
+export const DEFAULT_SETTINGS: Settings = { enable: true, rules: {}, scanOnStartup: false, exclude: [], maxWorkers: 0, maxFileSize: DEFAULT_MAX_FILE_SIZE, run: 'onType' };
 
 /** Reads settings from an untrusted object, keeping the defaults for anything malformed. */
 export function readSettings(raw: unknown): Settings {
@@ -31,5 +33,6 @@ export function readSettings(raw: unknown): Settings {
     exclude: Array.isArray(section.exclude) ? section.exclude.filter((g): g is string => typeof g === 'string') : [],
     maxWorkers: count(section.maxWorkers, DEFAULT_SETTINGS.maxWorkers),
     maxFileSize: count(section.maxFileSize, DEFAULT_SETTINGS.maxFileSize) || DEFAULT_SETTINGS.maxFileSize,
+    run: section.run === 'onSave' ? 'onSave' : 'onType',
   };
 }
