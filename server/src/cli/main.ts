@@ -4,7 +4,7 @@ import { activeRules, type LintConfig } from '../linter/config';
 import { RULES } from '../linter/registry';
 import { listGoFiles } from '../workspace/files';
 import { defaultJobs, scanFiles } from '../workspace/pool';
-import type { ScanOptions } from '../workspace/scan-file';
+import { incompleteReasons, type ScanOptions } from '../workspace/scan-file';
 import { parseArgs, UsageError, USAGE, type CliOptions } from './args';
 import { formatJson, formatSarif, formatText, type FileReport } from './report';
 import { inShard } from '../workspace/shard';
@@ -38,8 +38,7 @@ async function main(argv: string[]): Promise<number> {
   for (const result of results) {
     if (result.error) errors.push(`${result.path}: ${result.error}`);
     // A rule that throws loses its findings: say so, and fail the run rather than pass a file it could not check.
-    for (const failure of result.failures ?? []) errors.push(`${result.path}: rule ${failure} (its findings in this file are missing; please report this)`);
-    if (result.stopped) errors.push(`${result.path}: ${result.stopped}`);
+    errors.push(...incompleteReasons(result));
     if (result.skipped && result.skipped !== 'generated') process.stderr.write(`go-concurrency-lint: ${result.path}: ${result.skipped}\n`);
     if (result.findings.length && result.text !== undefined) reports.push({ path: result.path, text: result.text, findings: result.findings });
   }

@@ -345,18 +345,12 @@ export function spawnIsBounded(file: GoFile, loop: Node, goStatement: Node, inpu
 export function spawnIsJoined(file: GoFile, loop: Node, goStatement: Node): boolean {
   const body = loop.childForFieldName('body');
   if (!body) return false;
-  let joined = false;
-  const isMethodCall = (n: Node, name: string): boolean => {
-    if (n.type !== 'call_expression') return false;
-    const callee = n.childForFieldName('function');
-    return callee?.type === 'selector_expression' && callee.childForFieldName('field')?.text === name;
-  };
-  joined = ownNodes(file, body, ADD_CALLS).some((n) => !isAncestor(goStatement, n));
+  let joined = ownNodes(file, body, ADD_CALLS).some((n) => !isAncestor(goStatement, n));
   const fn = goroutineFunction(file, goStatement);
   const fnBody = fn?.childForFieldName('body');
   if (!joined && fnBody) {
     walk(fnBody, (n) => {
-      if (isMethodCall(n, 'Done') && !(n.parent && isReceive(n.parent))) joined = true;
+      if (n.type === 'call_expression' && methodName(n) === 'Done' && !(n.parent && isReceive(n.parent))) joined = true;
       return !joined;
     });
   }

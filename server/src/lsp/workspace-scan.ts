@@ -12,7 +12,7 @@ import { LineIndex } from '../linter/positions';
 import { globMatcher } from '../workspace/globs';
 import { isListed, listGoFiles } from '../workspace/files';
 import { defaultJobs, scanFiles } from '../workspace/pool';
-import type { FileResult, ScanOptions } from '../workspace/scan-file';
+import { incompleteReasons, type FileResult, type ScanOptions } from '../workspace/scan-file';
 import { toDiagnostic } from './convert';
 import type { Settings } from './settings';
 
@@ -189,8 +189,7 @@ export class WorkspaceScan {
 
   /** A rule that failed, a lint that stopped at its budget: the file's findings are incomplete, and the log says why. */
   private logIncomplete(result: FileResult): void {
-    for (const failure of result.failures ?? []) this.host.connection.console.error(`${result.path}: rule ${failure} (its findings in this file are missing; please report this)`);
-    if (result.stopped) this.host.connection.console.error(`${result.path}: ${result.stopped}`);
+    for (const reason of incompleteReasons(result)) this.host.connection.console.error(reason);
   }
 
   private record(result: FileResult, summary: ScanSummary): void {

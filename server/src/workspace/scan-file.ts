@@ -44,6 +44,13 @@ export interface FileResult {
   stopped?: string;
 }
 
+/** Why a result's findings are incomplete (a rule failed, the budget ran out), one sentence each, for the user. */
+export function incompleteReasons(result: FileResult): string[] {
+  const reasons = (result.failures ?? []).map((failure) => `${result.path}: rule ${failure} (its findings in this file are missing; please report this)`);
+  if (result.stopped) reasons.push(`${result.path}: ${result.stopped}`);
+  return reasons;
+}
+
 /** Fix rounds per file: a fix skipped for overlapping another is taken in the next round. */
 const MAX_FIX_ROUNDS = 5;
 
