@@ -345,4 +345,52 @@ func consume(ch <-chan int, done <-chan struct{}) {
     assert.deepEqual(reported(project({ 'small.go': small, 'helper.go': sibling(10) })), ['nil-context']);
     assert.deepEqual(reported(project({ 'small.go': small, 'helper.go': sibling(2.5 * 1024 * 1024) })), []);
   });
+
+  // The project configuration file and the suppression checks.
+  test('.go-concurrency-lint.json in the working directory or above sets severities, excludes and the Go version; flags override it', () => {
+    const dir = project({
+      '.go-concurrency-lint.json': JSON.stringify({ rules: { 'lost-cancel': 'error', 'discarded-cancel': 'off' }, exclude: ['gen/**'] }),
+      'a.go': LEAK,
+      'gen/b.go': LEAK,
+    });
+    const lines = (out: string) => out.split('\n').filter((l) => /^\S/.test(l) && l).map((l) => /^(\S+?):\d+:\d+: (\S+ \S+):/.exec(l)!.slice(1).join(' '));
+    assert.deepEqual(lines(run(['.'], dir).stdout), ['a.go error lost-cancel']);
+    // From a subdirectory, the file above is found; a flag wins over it.
+    mkdirSync(join(dir, 'sub'));
+    writeFileSync(join(dir, 'sub', 'c.go'), LEAK);
+    assert.deepEqual(lines(run(['--severity', 'lost-cancel=hint', '.'], join(dir, 'sub')).stdout), ['c.go hint lost-cancel']);
+    assert.deepEqual(lines(run(['--no-config', 'a.go'], dir).stdout), ['a.go warning lost-cancel', 'a.go warning discarded-cancel']);
+    const timers = project({ '.go-concurrency-lint.json': '{"goVersion": "1.23"}', 'go.mod': 'module m\n\ngo 1.21\n', 'a.go': TIMERS });
+    assert.deepEqual(timerFindings([], timers), [], 'timers are collected from Go 1.23');
+    assert.deepEqual(timerFindings(['--go-version', '1.21'], timers), ['a.go time-tick-leak warning', 'a.go time-after-in-loop warning']);
+  });
+
+  test('a malformed configuration file is named with the problem, the defaults are used, and the exit status is 2', () => {
+    const broken = project({ '.go-concurrency-lint.json': '{\n  "rules": {"lost-cancel": "error",}\n}', 'a.go': LEAK });
+    const result = run(['.'], broken);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /\.go-concurrency-lint\.json: not valid JSON \(.* at line 2, column \d+\); the defaults are used/);
+    assert.match(result.stdout, /a\.go:6:17: warning lost-cancel/);
+    const misspelled = project({ '.go-concurrency-lint.json': '{"rules": {"lost-cancle": "error", "discarded-cancel": "off"}, "excludes": []}', 'a.go': LEAK });
+    const second = run(['.'], misspelled);
+    assert.equal(second.code, 2);
+    assert.match(second.stderr, /rules: unknown rule "lost-cancle" \(did you mean "lost-cancel"\?\); that entry is ignored/);
+    assert.match(second.stderr, /unknown key "excludes" is ignored/);
+    assert.doesNotMatch(second.stdout, /discarded-cancel/, 'the usable entries apply');
+    assert.match(run(['--config', join(broken, 'missing.json'), '.'], broken).stderr, /missing\.json: cannot be read \(ENOENT\)/);
+  });
+
+  test('--report-unused-suppressions reports directives that silence nothing, in every format, and --fix removes them', () => {
+    const text = LEAK.replace('\tuse(ctx)\n', '\tuse(ctx) //nolint:lost-cancel // stale\n');
+    const dir = project({ 'a.go': text });
+    assert.doesNotMatch(run(['.'], dir).stdout, /unused-suppression/, 'off by default');
+    const { stdout, code } = run(['--report-unused-suppressions', '.'], dir);
+    assert.equal(code, 1);
+    assert.match(stdout, /a\.go:16:20: hint unused-suppression: this suppression of lost-cancel silences nothing/);
+    const sarif = JSON.parse(run(['--report-unused-suppressions', '--format', 'sarif', '.'], dir).stdout);
+    const result = sarif.runs[0].results.find((r: { ruleId: string }) => r.ruleId === 'unused-suppression');
+    assert.equal(sarif.runs[0].tool.driver.rules[result.ruleIndex].id, 'unused-suppression');
+    run(['--report-unused-suppressions', '--fix', '.'], dir);
+    assert.equal(readFileSync(join(dir, 'a.go'), 'utf8'), LEAK.replace('\tctx, cancel := context.WithCancel(parent) // 数据 😀\n', '\tctx, cancel := context.WithCancel(parent) // 数据 😀\n\tdefer cancel()\n').replace('ctx, _ := context.WithCancel(parent)', 'ctx, cancel := context.WithCancel(parent)\n\tdefer cancel()'));
+  });
 });

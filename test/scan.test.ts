@@ -225,13 +225,13 @@ describe('workspace scan', () => {
     }
   });
 
-  test('the server watches Go files and go.mod itself when the client lets it register watchers', async () => {
+  test('the server watches Go files, go.mod and the configuration file itself when the client lets it register watchers', async () => {
     const client = await TestClient.start({}, { workspace: { didChangeWatchedFiles: { dynamicRegistration: true } } });
     try {
       const deadline = Date.now() + 5000;
       while (!client.registrations.some((r) => r.method === 'workspace/didChangeWatchedFiles') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
       const watchers = client.registrations.find((r) => r.method === 'workspace/didChangeWatchedFiles')?.registerOptions as { watchers: { globPattern: string }[] } | undefined;
-      assert.deepEqual(watchers?.watchers.map((w) => w.globPattern), ['**/*.go', '**/go.mod']);
+      assert.deepEqual(watchers?.watchers.map((w) => w.globPattern), ['**/*.go', '**/go.mod', '**/.go-concurrency-lint.json']);
     } finally {
       await client.stop();
     }

@@ -27,6 +27,12 @@ export interface CliOptions {
   listRules: boolean;
   /** Overrides the `go` directive of go.mod for every file. */
   goVersion?: GoVersion;
+  /** The project configuration file to use instead of the nearest .go-concurrency-lint.json. */
+  config?: string;
+  /** Do not read a project configuration file. */
+  noConfig: boolean;
+  /** Also report suppression comments that silence nothing. */
+  reportUnusedSuppressions: boolean;
 }
 
 export class UsageError extends Error {}
@@ -46,8 +52,17 @@ Options:
                             does: it turns on an opt-in rule and the cases a
                             rule hides by default (repeatable)
   --disable a,b             do not run these rules
+  --config FILE             read the project configuration from FILE (default:
+                            the nearest .go-concurrency-lint.json in the
+                            working directory or above); flags override it
+  --no-config               do not read a project configuration file
+  --report-unused-suppressions
+                            also report suppression comments that name a rule
+                            of this tool but silence nothing, or a misspelled
+                            rule (rule id unused-suppression)
   --go-version 1.22         the Go version the code is compiled with (default:
-                            the go directive of the nearest go.mod; newest Go
+                            the project configuration's goVersion, else the
+                            go directive of the nearest go.mod; newest Go
                             when there is none)
   --exclude GLOB            do not scan paths matching GLOB, relative to each
                             directory given (repeatable; e.g. '**/mocks/**',
@@ -72,7 +87,7 @@ Exit status: 0 no findings, 1 findings, 2 usage or I/O error.`;
 const FORMATS: readonly OutputFormat[] = ['text', 'json', 'sarif'];
 
 export function parseArgs(argv: readonly string[]): CliOptions {
-  const options: CliOptions = { paths: [], format: 'text', fix: false, enable: [], severity: {}, disable: [], defaultExcludes: true, exclude: [], noSkip: false, help: false, version: false, listRules: false };
+  const options: CliOptions = { paths: [], format: 'text', fix: false, enable: [], severity: {}, disable: [], defaultExcludes: true, exclude: [], noSkip: false, noConfig: false, reportUnusedSuppressions: false, help: false, version: false, listRules: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -113,6 +128,15 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         if (!options.goVersion) throw new UsageError(`invalid Go version "${text}" (use a version such as 1.22, 1.22.3 or go1.22)`);
         break;
       }
+      case '--config':
+        options.config = value();
+        break;
+      case '--no-config':
+        options.noConfig = true;
+        break;
+      case '--report-unused-suppressions':
+        options.reportUnusedSuppressions = true;
+        break;
       case '--no-default-excludes':
         options.defaultExcludes = false;
         break;

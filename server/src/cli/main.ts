@@ -8,13 +8,22 @@ import { incompleteReasons, type ScanOptions } from '../workspace/scan-file';
 import { parseArgs, UsageError, USAGE, type CliOptions } from './args';
 import { formatJson, formatSarif, formatText, type FileReport } from './report';
 import { inShard } from '../workspace/shard';
+import { globMatcher } from '../workspace/globs';
+import { findProjectConfig, readProjectConfig, type ProjectConfigReading } from '../workspace/project-config';
+import { dirname, relative } from 'node:path';
 
 async function main(argv: string[]): Promise<number> {
   let options: CliOptions;
   let config: LintConfig;
+  let project: ProjectConfigReading = { problems: [] };
   try {
     options = parseArgs(argv);
-    config = { only: options.rules, enable: options.enable, rules: { ...(options.severity as LintConfig['rules']), ...Object.fromEntries(options.disable.map((id) => [id, 'off'])) } };
+    if (!options.noConfig && !options.help && !options.version && !options.listRules) {
+      const path = options.config ?? findProjectConfig(process.cwd());
+      if (path) project = readProjectConfig(path);
+    }
+    // The flags override the project configuration, rule by rule.
+    config = { only: options.rules, enable: options.enable, rules: { ...project.config?.rules, ...(options.severity as LintConfig['rules']), ...Object.fromEntries(options.disable.map((id) => [id, 'off'])) } };
     activeRules(config);
   } catch (error) {
     if (!(error instanceof UsageError) && !(error instanceof Error)) throw error;
@@ -28,9 +37,27 @@ async function main(argv: string[]): Promise<number> {
   }
 
   const listing = listGoFiles(options.paths, options.defaultExcludes, options.exclude);
-  const { errors } = listing;
-  const files = options.shard ? inShard(listing.files, options.shard) : listing.files;
-  const scanOptions: ScanOptions = { config, fix: options.fix, defaultExcludes: options.defaultExcludes, cacheDir: options.cacheDir, noSkip: options.noSkip, goVersion: options.goVersion };
+  // A bad project configuration is linted with the defaults for what is wrong in it, and fails the run.
+  const errors = [...project.problems, ...listing.errors];
+  let files = options.shard ? inShard(listing.files, options.shard) : listing.files;
+  if (project.config?.exclude.length) {
+    // The file's globs are relative to its directory.
+    const excluded = globMatcher(project.config.exclude);
+    const base = dirname(project.config.path);
+    files = files.filter((file) => {
+      const rel = relative(base, file);
+      return rel.startsWith('..') || !excluded(rel);
+    });
+  }
+  const scanOptions: ScanOptions = {
+    config,
+    fix: options.fix,
+    defaultExcludes: options.defaultExcludes,
+    cacheDir: options.cacheDir,
+    noSkip: options.noSkip,
+    goVersion: options.goVersion ?? project.config?.goVersion,
+    reportUnusedSuppressions: options.reportUnusedSuppressions,
+  };
   const results = await scanFiles(files, scanOptions, options.jobs ?? defaultJobs(), {
     onFallback: (reason) => process.stderr.write(`go-concurrency-lint: worker threads are unavailable (${reason}); scanning in this thread\n`),
   });

@@ -3,6 +3,7 @@
 import { pathToFileURL } from 'node:url';
 import { relative, sep } from 'node:path';
 import { RULES } from '../linter/registry';
+import { UNUSED_SUPPRESSION, UNUSED_SUPPRESSION_SUMMARY } from '../linter/suppression-check';
 import { LineIndex } from '../linter/positions';
 import { docUrl, type Finding, type Severity, type Span } from '../ruleapi/rule';
 
@@ -70,7 +71,7 @@ export function formatJson(reports: readonly FileReport[], cwd: string): string 
 const SARIF_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
 
 export function formatSarif(reports: readonly FileReport[], cwd: string, version: string): string {
-  const ruleIndex = new Map(RULES.map((r, i) => [r.id, i]));
+  const ruleIndex = new Map([...RULES.map((r) => r.id), UNUSED_SUPPRESSION].map((id, i) => [id, i]));
   const uri = (path: string) => {
     const rel = relative(cwd, path);
     return rel && !rel.startsWith('..') ? rel.split(sep).map(encodeURIComponent).join('/') : pathToFileURL(path).href;
@@ -114,14 +115,18 @@ export function formatSarif(reports: readonly FileReport[], cwd: string, version
             name: 'go-concurrency-lint',
             version,
             informationUri: 'https://github.com/go-concurrency-lint/go-concurrency-lint',
-            rules: RULES.map((r) => ({
-              id: r.id,
-              name: r.id,
-              shortDescription: { text: r.summary },
-              helpUri: docUrl(r.id),
-              defaultConfiguration: { level: SARIF_LEVEL[r.defaultSeverity], ...(r.optIn ? { enabled: false } : {}) },
-              properties: { category: r.category, tags: ['concurrency', r.category] },
-            })),
+            rules: [
+              ...RULES.map((r) => ({
+                id: r.id,
+                name: r.id,
+                shortDescription: { text: r.summary },
+                helpUri: docUrl(r.id),
+                defaultConfiguration: { level: SARIF_LEVEL[r.defaultSeverity], ...(r.optIn ? { enabled: false } : {}) },
+                properties: { category: r.category, tags: ['concurrency', r.category] },
+              })),
+              // Not a rule of its own: the suppression check of --report-unused-suppressions.
+              { id: UNUSED_SUPPRESSION, name: UNUSED_SUPPRESSION, shortDescription: { text: UNUSED_SUPPRESSION_SUMMARY }, helpUri: docUrl(UNUSED_SUPPRESSION), defaultConfiguration: { level: 'note', enabled: false }, properties: { category: 'suppression', tags: ['suppression'] } },
+            ],
           },
         },
         originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(cwd + sep).href } },

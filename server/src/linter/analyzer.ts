@@ -27,6 +27,8 @@ export class Analyzer {
   readonly packages: PackageIndex;
   /** go.mod lookups; call `goModules.forget()` when a go.mod changes. */
   readonly goModules = new GoModIndex();
+  /** The Go version of a file when something other than go.mod sets it (the editor's settings, a project configuration). */
+  goVersionOverride: (path: string) => GoVersion | undefined = () => undefined;
 
   private constructor(readonly parser: GoParser, reader?: SourceReader, private readonly goVersion?: GoVersion, keepTrees = false) {
     this.packages = new PackageIndex(parser, reader, keepTrees);
@@ -63,7 +65,7 @@ export class Analyzer {
 
   /** The Go version a file is compiled with: the override, else the nearest go.mod's; undefined when unknown. */
   goVersionFor(path: string): GoVersion | undefined {
-    return this.goVersion ?? this.goModules.versionFor(dirname(path));
+    return this.goVersion ?? this.goVersionOverride(path) ?? this.goModules.versionFor(dirname(path));
   }
 
   /** Lints an already parsed tree; the caller keeps ownership of it. */

@@ -61,7 +61,7 @@ export function usableRuleSettings(rules: Readonly<Record<string, unknown>>): { 
 }
 
 /** The known rule id closest to `id` in edit distance, when it is close (a typo, not another word). */
-function nearestRuleId(id: string): string | undefined {
+export function nearestRuleId(id: string): string | undefined {
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(id.length / 4)) + 1;
   for (const rule of RULES) {

@@ -9,6 +9,7 @@ import { nodesOfTypes } from '../engine/syntax';
 import type { Finding, Report, RuleContext, Severity } from '../ruleapi/rule';
 import type { ActiveRule } from './config';
 import { LineIndex } from './positions';
+import { suppressionFindings } from './suppression-check';
 import { Suppressions } from './suppressions';
 
 export interface LintResult {
@@ -28,6 +29,8 @@ export interface LintOptions {
    * file should reach it.
    */
   budgetMs?: number;
+  /** Also report suppression comments that silence nothing (see suppression-check.ts). */
+  reportUnusedSuppressions?: boolean;
 }
 
 /**
@@ -49,7 +52,7 @@ export function describeStop(text: string, stopped: NonNullable<LintResult['stop
 export function lintFile(file: GoFile, rules: readonly ActiveRule[], options: LintOptions = {}): LintResult {
   const lint = new FileLint(file, rules);
   const done = lint.run(options.budgetMs ?? DEFAULT_BUDGET_MS);
-  return lint.result(done ? undefined : lint.spentMs);
+  return lint.result(done ? undefined : lint.spentMs, options);
 }
 
 /**
@@ -66,7 +69,7 @@ export async function lintFileInSlices(
   const budget = options.budgetMs ?? DEFAULT_BUDGET_MS;
   for (;;) {
     const done = lint.run(Math.min(lint.spentMs + options.sliceMs, budget));
-    if (done || lint.spentMs >= budget) return lint.result(done ? undefined : lint.spentMs);
+    if (done || lint.spentMs >= budget) return lint.result(done ? undefined : lint.spentMs, options);
     await new Promise<void>((resolve) => setImmediate(resolve));
     if (options.stale()) return undefined;
   }
@@ -83,6 +86,8 @@ class FileLint {
   private readonly nodes: Node[];
   private next = 0;
   private readonly findings: Finding[] = [];
+  /** Findings the rules' defaults hide (tests, lower-value cases): a suppression of them is not unused. */
+  private readonly hidden: { ruleId: string; start: number }[] = [];
   private readonly failed = new Map<string, unknown>();
   private readonly contexts = new Map<ActiveRule, RuleContext>();
   /** Time spent in `run` so far, less the time spent on sibling files' facts. */
@@ -127,14 +132,24 @@ class FileLint {
     return true;
   }
 
-  result(stoppedAfterMs?: number): LintResult {
+  result(stoppedAfterMs?: number, options: LintOptions = {}): LintResult {
     const { file, failed } = this;
     const kept = this.findings.filter((f) => !failed.has(f.ruleId));
     const ruleOf = new Map(this.rules.map((active) => [active.rule.id, active.rule]));
-    const lines = kept.length > 0 ? new LineIndex(file.text) : undefined;
-    const suppressions = kept.length > 0 ? new Suppressions(file.root, lines!, file.text) : undefined;
+    const checkSuppressions = !!options.reportUnusedSuppressions && stoppedAfterMs === undefined;
+    let findings = kept;
+    if (kept.length > 0 || checkSuppressions) {
+      const lines = new LineIndex(file.text);
+      const suppressions = new Suppressions(file.root, lines, file.text);
+      findings = kept.filter((f) => !suppressions.suppresses(ruleOf.get(f.ruleId)!, lines.lineOf(f.start)));
+      if (checkSuppressions) {
+        for (const h of this.hidden) suppressions.suppresses(ruleOf.get(h.ruleId)!, lines.lineOf(h.start));
+        const checked = new Set(this.rules.map((active) => active.rule.id).filter((id) => !failed.has(id)));
+        findings.push(...suppressionFindings(suppressions, checked, file.text, lines));
+      }
+    }
     const result: LintResult = {
-      findings: kept.filter((f) => !suppressions!.suppresses(ruleOf.get(f.ruleId)!, lines!.lineOf(f.start))).sort((a, b) => a.start - b.start || a.ruleId.localeCompare(b.ruleId)),
+      findings: findings.sort((a, b) => a.start - b.start || a.ruleId.localeCompare(b.ruleId)),
       failures: [...failed].map(([ruleId, error]) => ({ ruleId, error })),
     };
     if (stoppedAfterMs !== undefined) result.stopped = { offset: this.nodes[this.next]?.startIndex ?? file.text.length, afterMs: stoppedAfterMs };
@@ -149,6 +164,7 @@ class FileLint {
         const hidden = inTests !== 'show' && (file.codeKind === 'test' || file.codeKind === 'test-support');
         const severity = findingSeverity(active, hidden ? 'off' : r.severity);
         if (severity !== 'off') this.findings.push({ related: [], fixes: [], ...r, ruleId: active.rule.id, severity });
+        else this.hidden.push({ ruleId: active.rule.id, start: r.start });
       };
       this.contexts.set(active, (context = { file, report }));
     }

@@ -28,21 +28,23 @@ import {
   type TextDocumentContentChangeEvent,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { basename, dirname } from 'node:path';
+import { basename, dirname, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { version } from '../../../package.json';
+import { formatGoVersion, parseGoVersion, type GoVersion } from '../engine/gomod';
 import { diskReader } from '../engine/package';
 import { loadGo } from '../engine/parser';
 import type { Language } from 'web-tree-sitter';
 import { Analyzer } from '../linter/analyzer';
 import { activeRules, usableRuleSettings, type ActiveRule, type LintConfig } from '../linter/config';
-import { preferredEdits } from '../linter/fixes';
 import { describeStop } from '../linter/linter';
 import { LineIndex } from '../linter/positions';
-import type { Finding } from '../ruleapi/rule';
-import { FIX_ALL_KIND, fileUriToPath, rangesIntersect, SOURCE, toDiagnostic, toQuickFixes, toRange, toTextEdits } from './convert';
+import { docUrl, type Finding } from '../ruleapi/rule';
+import { codeActions, SHOW_DOCUMENTATION_COMMAND, type ClientCommands } from './code-actions';
+import { FIX_ALL_KIND, fileUriToPath, SOURCE, toDiagnostic } from './convert';
 import { OpenDocument } from './documents';
 import { listGoFiles } from '../workspace/files';
+import { PROJECT_CONFIG_FILE, readProjectConfigIn, type ProjectConfigReading } from '../workspace/project-config';
 import { DEFAULT_SETTINGS, readSettings, type Settings } from './settings';
 import { SCAN_COMMAND, WorkspaceScan, type ScanProgress, type ScanSummary } from './workspace-scan';
 
@@ -50,6 +52,15 @@ import { SCAN_COMMAND, WorkspaceScan, type ScanProgress, type ScanSummary } from
 const PARSE_SLICE_MS = 20;
 /** The same for linting an open document. */
 const LINT_SLICE_MS = 20;
+
+/** How the files of one workspace folder are linted. */
+interface FolderLint {
+  config: LintConfig;
+  rules: ActiveRule[];
+  /** Globs relative to the folder: the project configuration's and the settings'. */
+  exclude: string[];
+  goVersion?: GoVersion;
+}
 
 interface Linted {
   version: number;
@@ -69,10 +80,15 @@ export class Server {
   /** Lints in progress from `schedule`, and whether changes came in meanwhile. */
   private readonly linting = new Map<string, { again: boolean }>();
   private settings: Settings = DEFAULT_SETTINGS;
-  private rules: ActiveRule[] = [];
-  /** The rule configuration the scan workers get: the user's usable entries. */
-  private lintConfig: LintConfig = {};
+  /** What each workspace folder is linted with (its project configuration under the settings); '' for files outside every folder. */
+  private folderLints = new Map<string, FolderLint>();
+  /** Each folder's .go-concurrency-lint.json, as last read. */
+  private readonly projectConfigs = new Map<string, ProjectConfigReading>();
+  /** The last message about configuration problems (told again only when it changes). */
+  private toldConfigProblems = '';
   private pullConfiguration = false;
+  /** Commands the client does the actions with, in its own way (VS Code: documentation offline, the reason selected). */
+  private clientCommands: ClientCommands = {};
   private serverProgress = false;
   private watchFilesDynamically = false;
   private folders: string[] = [];
@@ -83,8 +99,6 @@ export class Server {
   private readonly toldFailed = new Set<string>();
   /** The last line logged about the version, rules and settings in effect. */
   private loggedSettings = '';
-  /** The last message about unusable entries of goConcurrencyLint.rules (told again only when it changes). */
-  private toldRuleProblems = '';
   /** Open files whose lint stopped at its time budget, told once each. */
   private readonly toldStopped = new Set<string>();
 
@@ -140,9 +154,14 @@ export class Server {
       const changes = params?.changes;
       if (!Array.isArray(changes) || !changes.every((c) => typeof c?.uri === 'string' && typeof c.type === 'number')) return this.malformed('workspace/didChangeWatchedFiles', params);
       const changedOnDisk: string[] = [];
+      let configChanged = false;
       for (const change of changes) {
         const path = fileUriToPath(change.uri);
         this.analyzer.packages.forget(path);
+        if (basename(path) === PROJECT_CONFIG_FILE) {
+          if (this.folders.includes(dirname(path))) configChanged = true;
+          continue;
+        }
         if (basename(path) === 'go.mod') {
           // The Go version of every file below it may have changed.
           this.analyzer.goModules.forget();
@@ -153,6 +172,7 @@ export class Server {
         }
         this.scheduleSiblings(change.uri);
       }
+      if (configChanged) this.projectConfigsChanged();
       void this.scan.refresh(changedOnDisk);
     });
     connection.onRequest(ExecuteCommandRequest.type, (params, token) => {
@@ -188,23 +208,30 @@ export class Server {
     this.pullConfiguration = !!params.capabilities.workspace?.configuration;
     this.serverProgress = !!params.capabilities.window?.workDoneProgress;
     this.watchFilesDynamically = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
-    const options = (params.initializationOptions ?? {}) as { cacheDirectory?: unknown };
+    const options = (params.initializationOptions ?? {}) as { cacheDirectory?: unknown; clientCommands?: Record<string, unknown> };
+    const commands = isObject(options.clientCommands) ? options.clientCommands : {};
+    this.clientCommands = {
+      showDocumentation: typeof commands.showDocumentation === 'string' ? commands.showDocumentation : undefined,
+      selectRange: typeof commands.selectRange === 'string' ? commands.selectRange : undefined,
+    };
     this.scan = new WorkspaceScan({
       connection: this.connection,
       analyzer: this.analyzer,
       settings: () => this.settings,
-      config: () => this.lintConfig,
+      folderOptions: (folder) => this.folderLint(folder),
       isOpen: (uri) => this.documents.has(uri),
       cacheDirectory: typeof options.cacheDirectory === 'string' && options.cacheDirectory ? options.cacheDirectory : undefined,
     });
     this.folders = (params.workspaceFolders ?? []).map((f) => fileUriToPath(f.uri));
     if (this.folders.length === 0 && params.rootUri) this.folders = [fileUriToPath(params.rootUri)];
+    this.readProjectConfigs();
+    this.analyzer.goVersionOverride = (path) => this.lintFor(path).goVersion;
     this.applySettings(readSettings(params.initializationOptions));
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
-        executeCommandProvider: { commands: [SCAN_COMMAND] },
+        executeCommandProvider: { commands: [SCAN_COMMAND, SHOW_DOCUMENTATION_COMMAND] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: SOURCE, version },
@@ -225,13 +252,14 @@ export class Server {
     if (this.state !== 'running') return;
     if (this.watchFilesDynamically) {
       // Closed files' diagnostics and the package facts follow the disk.
-      const watchers = [{ globPattern: '**/*.go' }, { globPattern: '**/go.mod' }];
+      const watchers = [{ globPattern: '**/*.go' }, { globPattern: '**/go.mod' }, { globPattern: `**/${PROJECT_CONFIG_FILE}` }];
       void this.connection.client.register(DidChangeWatchedFilesNotification.type, { watchers }).catch(() => undefined);
     }
     try {
       this.connection.workspace.onDidChangeWorkspaceFolders(({ added, removed }) => {
         const gone = new Set(removed.map((f) => fileUriToPath(f.uri)));
         this.folders = [...this.folders.filter((f) => !gone.has(f)), ...added.map((f) => fileUriToPath(f.uri))];
+        this.projectConfigsChanged();
       });
     } catch {
       // The client does not send workspace folder changes.
@@ -249,19 +277,69 @@ export class Server {
 
     // A misspelled entry is named and ignored; the other entries still apply.
     const { rules, problems } = usableRuleSettings(settings.rules);
-    const told = problems.length ? `goConcurrencyLint.rules: ${problems.join('; ')}. ${problems.length === 1 ? 'That entry is' : 'Those entries are'} ignored; the others apply.` : '';
-    if (told && told !== this.toldRuleProblems) this.tell(MessageType.Warning, told);
-    this.toldRuleProblems = told;
-    this.lintConfig = { rules };
-    this.rules = activeRules(this.lintConfig);
+    const settingProblems = problems.map((p) => `goConcurrencyLint.rules: ${p}; that entry is ignored`);
+    const goVersion = settings.goVersion ? parseGoVersion(settings.goVersion) : undefined;
+    if (settings.goVersion && !goVersion) settingProblems.push(`goConcurrencyLint.goVersion: "${settings.goVersion}" is not a Go version such as 1.22; go.mod's is used`);
+    const lints = new Map<string, FolderLint>();
+    for (const folder of ['', ...this.folders]) {
+      const project = this.projectConfigs.get(folder)?.config;
+      // The editor's settings override the project configuration, rule by rule.
+      const config: LintConfig = { rules: { ...project?.rules, ...rules } };
+      lints.set(folder, { config, rules: activeRules(config), exclude: [...(project?.exclude ?? []), ...settings.exclude], goVersion: goVersion ?? project?.goVersion });
+    }
+    this.folderLints = lints;
+    const allProblems = [...settingProblems, ...[...this.projectConfigs.values()].flatMap((r) => r.problems)];
+    const told = allProblems.length ? `Go Concurrency Lint: ${allProblems.join('. ')}.` : '';
+    if (told && told !== this.toldConfigProblems) this.tell(MessageType.Warning, told);
+    this.toldConfigProblems = told;
     // What runs, in the log, at start and whenever it changes: the first thing to read when a finding is missing.
-    const effective = `Go Concurrency Lint ${version}: ${settings.enable ? 'enabled' : 'disabled (goConcurrencyLint.enable is false)'}; rules: ${this.rules.map((r) => `${r.rule.id} (${r.severity})`).join(', ')}; settings: ${JSON.stringify({ ...settings, rules })}`;
+    const describe = (folder: string, lint: FolderLint) => `${folder ? `${folder}: ` : ''}rules: ${lint.rules.map((r) => `${r.rule.id} (${r.severity})`).join(', ')}${lint.goVersion ? `; Go ${formatGoVersion(lint.goVersion)}` : ''}`;
+    const configFiles = [...this.projectConfigs.values()].flatMap((r) => (r.config ? [r.config.path] : []));
+    const perFolder = [...lints].filter(([folder]) => folder === '' || this.projectConfigs.get(folder)?.config).map(([folder, lint]) => describe(folder, lint));
+    const effective = `Go Concurrency Lint ${version}: ${settings.enable ? 'enabled' : 'disabled (goConcurrencyLint.enable is false)'}; ${perFolder.join('; ')}; configuration files: ${configFiles.join(', ') || 'none'}; settings: ${JSON.stringify({ ...settings, rules })}`;
     if (effective !== this.loggedSettings) this.connection.console.info(effective);
     this.loggedSettings = effective;
   }
 
-  private async executeCommand(params: ExecuteCommandParams, token: CancellationToken): Promise<ScanSummary> {
-    if (params.command !== SCAN_COMMAND) throw new ResponseError(ErrorCodes.InvalidParams, `unknown command "${params.command}" (known: ${SCAN_COMMAND})`);
+  /** Reads each workspace folder's .go-concurrency-lint.json. */
+  private readProjectConfigs(): void {
+    this.projectConfigs.clear();
+    for (const folder of this.folders) this.projectConfigs.set(folder, readProjectConfigIn(folder));
+  }
+
+  /** A project configuration file changed (or a folder came or went): lint again with the new rules. */
+  private projectConfigsChanged(): void {
+    const before = JSON.stringify([...this.folderLints].map(([folder, lint]) => [folder, lint.config, lint.exclude, lint.goVersion]));
+    this.readProjectConfigs();
+    this.applySettings(this.settings);
+    const after = JSON.stringify([...this.folderLints].map(([folder, lint]) => [folder, lint.config, lint.exclude, lint.goVersion]));
+    if (before === after) return;
+    for (const uri of this.documents.keys()) void this.lintNow(uri);
+    if (this.scan.active) void this.scanInBackground();
+  }
+
+  /** The lint of a workspace folder (its project configuration under the settings). */
+  private folderLint(folder: string): FolderLint {
+    return this.folderLints.get(folder) ?? this.folderLints.get('')!;
+  }
+
+  /** The lint of the file at `path`: its innermost workspace folder's. */
+  private lintFor(path: string): FolderLint {
+    let found = '';
+    for (const folder of this.folders) {
+      if (folder.length > found.length && (path === folder || path.startsWith(folder.endsWith(sep) ? folder : folder + sep))) found = folder;
+    }
+    return this.folderLint(found);
+  }
+
+  private async executeCommand(params: ExecuteCommandParams, token: CancellationToken): Promise<ScanSummary | null> {
+    if (params.command === SHOW_DOCUMENTATION_COMMAND) {
+      const ruleId = params.arguments?.[0];
+      if (typeof ruleId !== 'string' || !/^[a-z0-9-]+$/.test(ruleId)) throw new ResponseError(ErrorCodes.InvalidParams, `${SHOW_DOCUMENTATION_COMMAND} needs a rule id as its argument`);
+      await this.connection.window.showDocument({ uri: docUrl(ruleId), external: true }).catch(() => this.tell(MessageType.Info, `The documentation of ${ruleId}: ${docUrl(ruleId)}`));
+      return null;
+    }
+    if (params.command !== SCAN_COMMAND) throw new ResponseError(ErrorCodes.InvalidParams, `unknown command "${params.command}" (known: ${SCAN_COMMAND}, ${SHOW_DOCUMENTATION_COMMAND})`);
     if (!this.settings.enable) throw new ResponseError(ErrorCodes.InvalidRequest, 'Go Concurrency Lint is disabled (goConcurrencyLint.enable is false)');
     if (this.folders.length === 0) throw new ResponseError(ErrorCodes.InvalidRequest, 'there is no workspace folder to scan: open a folder first');
     const progress = params.workDoneToken !== undefined ? this.clientProgress(params.workDoneToken) : await this.createProgress();
@@ -320,7 +398,7 @@ export class Server {
   }
 
   private scanRelevant(settings: Settings): unknown {
-    return [settings.enable, settings.rules, settings.exclude, settings.maxFileSize];
+    return [settings.enable, settings.rules, settings.exclude, settings.maxFileSize, settings.goVersion, settings.reportUnusedSuppressions];
   }
 
   private close(uri: string): void {
@@ -389,16 +467,16 @@ export class Server {
     let findings: Finding[] = [];
     if (this.settings.enable && this.withinSizeLimit(uri, text)) {
       // A newer version, a closed document or changed settings: this lint's result is not wanted.
-      const rules = this.rules;
+      const rules = this.lintFor(fileUriToPath(uri)).rules;
       try {
         const parsed = await document.parse(PARSE_SLICE_MS);
-        const stale = () => this.documents.get(uri) !== document || document.version !== documentVersion || this.rules !== rules;
+        const stale = () => this.documents.get(uri) !== document || document.version !== documentVersion || this.lintFor(fileUriToPath(uri)).rules !== rules;
         if (!parsed || stale()) return;
         // The lint runs in slices; edits meanwhile change the document's tree, never this copy.
         const tree = parsed.copy();
         let result;
         try {
-          result = await this.analyzer.lintTreeInSlices(fileUriToPath(uri), text, tree, rules, { sliceMs: LINT_SLICE_MS, stale });
+          result = await this.analyzer.lintTreeInSlices(fileUriToPath(uri), text, tree, rules, { sliceMs: LINT_SLICE_MS, stale, reportUnusedSuppressions: this.settings.reportUnusedSuppressions });
         } finally {
           tree.delete();
         }
@@ -466,26 +544,10 @@ export class Server {
     if (this.linted.get(uri)?.version !== document.version && this.settings.run !== 'onSave') await this.lintNow(uri);
     const linted = this.linted.get(uri);
     // The document changed again meanwhile: the editor asks again for the new version.
-    if (!linted || linted.version !== document.version) return [];
-    const only = params.context.only;
-    const wants = (kind: string) => !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
-    const actions: CodeAction[] = [];
-    if (wants(CodeActionKind.QuickFix)) {
-      for (const finding of linted.findings) {
-        if (rangesIntersect(toRange(linted.lines, finding), params.range)) actions.push(...toQuickFixes(uri, linted.version, linted.lines, finding));
-      }
-    }
-    if (only && wants(FIX_ALL_KIND)) {
-      const edits = preferredEdits(linted.findings);
-      if (edits.length) {
-        actions.push({
-          title: 'Fix all Go concurrency problems',
-          kind: FIX_ALL_KIND,
-          edit: { documentChanges: [{ textDocument: { uri, version: linted.version }, edits: toTextEdits(linted.lines, { edits }) }] },
-        });
-      }
-    }
-    return actions;
+    if (!linted || linted.version !== document.version || linted.findings.length === 0) return [];
+    const tree = await document.parse(PARSE_SLICE_MS);
+    if (!tree || document.version !== linted.version) return [];
+    return codeActions({ uri, version: linted.version, text: document.text, lines: linted.lines, root: tree.rootNode, findings: linted.findings }, params.range, params.context.only, this.clientCommands);
   }
 }
 

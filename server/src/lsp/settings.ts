@@ -17,9 +17,13 @@ export interface Settings {
   maxFileSize: number;
   /** When open files are linted: as they change, or when opened and saved. */
   run: 'onType' | 'onSave';
+  /** Report suppression comments that silence nothing (hints). */
+  reportUnusedSuppressions: boolean;
+  /** The Go version of every file, over go.mod and the project configuration ("1.22"); empty: not set. */
+  goVersion: string;
 }
 
-export const DEFAULT_SETTINGS: Settings = { enable: true, rules: {}, scanOnStartup: false, exclude: [], maxWorkers: 0, maxFileSize: DEFAULT_MAX_FILE_SIZE, run: 'onType' };
+export const DEFAULT_SETTINGS: Settings = { enable: true, rules: {}, scanOnStartup: false, exclude: [], maxWorkers: 0, maxFileSize: DEFAULT_MAX_FILE_SIZE, run: 'onType', reportUnusedSuppressions: true, goVersion: '' };
 
 /** Reads settings from an untrusted object, keeping the defaults for anything malformed. */
 export function readSettings(raw: unknown): Settings {
@@ -34,5 +38,7 @@ export function readSettings(raw: unknown): Settings {
     maxWorkers: count(section.maxWorkers, DEFAULT_SETTINGS.maxWorkers),
     maxFileSize: count(section.maxFileSize, DEFAULT_SETTINGS.maxFileSize) || DEFAULT_SETTINGS.maxFileSize,
     run: section.run === 'onSave' ? 'onSave' : 'onType',
+    reportUnusedSuppressions: section.reportUnusedSuppressions !== false,
+    goVersion: typeof section.goVersion === 'string' ? section.goVersion.trim() : '',
   };
 }

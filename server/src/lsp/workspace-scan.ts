@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CancellationToken, Connection } from 'vscode-languageserver';
 import type { Analyzer } from '../linter/analyzer';
+import type { GoVersion } from '../engine/gomod';
 import type { LintConfig } from '../linter/config';
 import { LineIndex } from '../linter/positions';
 import { globMatcher } from '../workspace/globs';
@@ -40,11 +41,19 @@ export interface ScanProgress {
   readonly cancelled: boolean;
 }
 
+/** What a workspace folder is linted with: the settings over its project configuration file. */
+export interface FolderOptions {
+  config: LintConfig;
+  /** Globs relative to the folder. */
+  exclude: readonly string[];
+  goVersion?: GoVersion;
+}
+
 export interface ScanHost {
   readonly connection: Connection;
   readonly analyzer: Analyzer;
   settings(): Settings;
-  config(): LintConfig;
+  folderOptions(folder: string): FolderOptions;
   isOpen(uri: string): boolean;
   /** Directory of the on-disk findings cache (extension storage), if any. */
   readonly cacheDirectory?: string;
@@ -89,37 +98,41 @@ export class WorkspaceScan {
 
   private async scan(folders: readonly string[], progress: ScanProgress, isCancelled: () => boolean): Promise<ScanSummary> {
     const started = Date.now();
-    const settings = this.host.settings();
     progress.begin('Go Concurrency Lint: scanning', 'listing files');
-    const files: string[] = [];
+    const byFolder = new Map<string, string[]>();
     const skipped: string[] = [];
     for (const folder of folders) {
-      const listing = listGoFiles([folder], true, settings.exclude);
-      files.push(...listing.files);
+      const listing = listGoFiles([folder], true, this.host.folderOptions(folder).exclude);
+      byFolder.set(folder, listing.files);
       skipped.push(...listing.errors);
     }
+    const total = [...byFolder.values()].reduce((n, files) => n + files.length, 0);
     this.roots = [...folders];
-    const summary: ScanSummary = { folders: [...folders], files: files.length, scanned: 0, findings: 0, findingsByRule: {}, skipped, milliseconds: 0, cancelled: false };
+    const summary: ScanSummary = { folders: [...folders], files: total, scanned: 0, findings: 0, findingsByRule: {}, skipped, milliseconds: 0, cancelled: false };
     const withFindings = new Set<string>();
     let lastReport = 0;
-    await scanFiles(files, this.scanOptions(), this.jobs(files.length), {
-      isCancelled,
-      onFallback: (reason) => this.host.connection.console.warn(`worker threads are unavailable (${reason}); scanning in the server's thread`),
-      onResult: (result) => {
-        // Files still in flight when the scan is cancelled are dropped: nothing is published after the answer.
-        if (isCancelled()) return;
-        this.logIncomplete(result);
-        summary.scanned++;
-        this.record(result, summary);
-        if (result.findings.length) withFindings.add(result.path);
-        this.publish(result);
-        const now = Date.now();
-        if (now - lastReport >= PROGRESS_INTERVAL_MS) {
-          lastReport = now;
-          progress.report(Math.floor((summary.scanned * 100) / Math.max(1, files.length)), `${summary.scanned}/${files.length} files`);
-        }
-      },
-    });
+    // Each folder with its own rules (its configuration file); a package never spans two folders.
+    for (const [folder, files] of byFolder) {
+      if (isCancelled()) break;
+      await scanFiles(files, this.scanOptions(folder), this.jobs(files.length), {
+        isCancelled,
+        onFallback: (reason) => this.host.connection.console.warn(`worker threads are unavailable (${reason}); scanning in the server's thread`),
+        onResult: (result) => {
+          // Files still in flight when the scan is cancelled are dropped: nothing is published after the answer.
+          if (isCancelled()) return;
+          this.logIncomplete(result);
+          summary.scanned++;
+          this.record(result, summary);
+          if (result.findings.length) withFindings.add(result.path);
+          this.publish(result);
+          const now = Date.now();
+          if (now - lastReport >= PROGRESS_INTERVAL_MS) {
+            lastReport = now;
+            progress.report(Math.floor((summary.scanned * 100) / Math.max(1, total)), `${summary.scanned}/${total} files`);
+          }
+        },
+      });
+    }
     summary.cancelled = isCancelled();
     if (!summary.cancelled) {
       // Files that had findings but are no longer listed (an exclude added, a file deleted unseen).
@@ -150,8 +163,6 @@ export class WorkspaceScan {
   }
 
   private async refreshNow(changed: readonly string[]): Promise<void> {
-    const settings = this.host.settings();
-    const excluded = globMatcher(settings.exclude);
     const targets = new Set<string>();
     for (const path of changed) {
       const dir = dirname(path);
@@ -159,27 +170,52 @@ export class WorkspaceScan {
       // A deleted file is not in its directory any more: clear what it had.
       if (!targets.has(path) && this.published.has(path)) this.clear(path);
     }
-    const paths = [...targets].filter((p) => this.roots.some((root) => isListed(root, p, true, excluded)) && !this.host.isOpen(pathToFileURL(p).href));
-    await scanFiles(paths, this.scanOptions(), paths.length <= IN_THREAD_REFRESH ? 1 : this.jobs(paths.length), {
-      analyzer: this.host.analyzer,
-      onFallback: (reason) => this.host.connection.console.warn(`worker threads are unavailable (${reason}); scanning in the server's thread`),
-      onResult: (result) => {
-        const reason = result.error ?? (result.skipped !== 'generated' ? result.skipped : undefined);
-        if (reason) this.host.connection.console.warn(`${result.path}: ${reason}`);
-        this.logIncomplete(result);
-        this.publish(result);
-      },
-    });
+    const byFolder = new Map<string, string[]>();
+    for (const path of targets) {
+      const folder = this.folderOf(path);
+      if (!folder || this.host.isOpen(pathToFileURL(path).href)) continue;
+      let list = byFolder.get(folder);
+      if (!list) byFolder.set(folder, (list = []));
+      list.push(path);
+    }
+    for (const [folder, paths] of byFolder) {
+      await scanFiles(paths, this.scanOptions(folder), paths.length <= IN_THREAD_REFRESH ? 1 : this.jobs(paths.length), {
+        analyzer: this.host.analyzer,
+        onFallback: (reason) => this.host.connection.console.warn(`worker threads are unavailable (${reason}); scanning in the server's thread`),
+        onResult: (result) => {
+          const reason = result.error ?? (result.skipped !== 'generated' ? result.skipped : undefined);
+          if (reason) this.host.connection.console.warn(`${result.path}: ${reason}`);
+          this.logIncomplete(result);
+          this.publish(result);
+        },
+      });
+    }
+  }
+
+  /** The scanned folder whose listing has `path` (the innermost, when folders nest). */
+  private folderOf(path: string): string | undefined {
+    let found: string | undefined;
+    for (const root of this.roots) {
+      if ((!found || root.length > found.length) && isListed(root, path, true, globMatcher(this.host.folderOptions(root).exclude))) found = root;
+    }
+    return found;
   }
 
   private listed(path: string): boolean {
-    const excluded = globMatcher(this.host.settings().exclude);
-    return this.roots.some((root) => isListed(root, path, true, excluded));
+    return this.folderOf(path) !== undefined;
   }
 
-  private scanOptions(): ScanOptions {
+  private scanOptions(folder: string): ScanOptions {
     const settings = this.host.settings();
-    return { config: this.host.config(), defaultExcludes: true, cacheDir: this.host.cacheDirectory, maxFileSize: settings.maxFileSize };
+    const options = this.host.folderOptions(folder);
+    return {
+      config: options.config,
+      goVersion: options.goVersion,
+      defaultExcludes: true,
+      cacheDir: this.host.cacheDirectory,
+      maxFileSize: settings.maxFileSize,
+      reportUnusedSuppressions: settings.reportUnusedSuppressions,
+    };
   }
 
   private jobs(files: number): number {

@@ -25,6 +25,8 @@ export interface ScanOptions {
   maxFileSize?: number;
   /** The Go version of every file (default: from the nearest go.mod). */
   goVersion?: GoVersion;
+  /** Also report suppression comments that silence nothing. */
+  reportUnusedSuppressions?: boolean;
 }
 
 export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;
@@ -65,9 +67,12 @@ export class FileScanner {
   ) {
     this.analyzer.packages.maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
     this.rules = activeRules(options.config);
-    this.mayMatch = options.noSkip ? () => true : prefilter(this.rules);
+    const mayFire = prefilter(this.rules);
+    // A file with a suppression comment can have an unused one, whatever else it holds.
+    const mayHaveSuppressions = (text: string) => text.includes('nolint') || text.includes('//lint:');
+    this.mayMatch = options.noSkip ? () => true : options.reportUnusedSuppressions ? (text, path) => mayHaveSuppressions(text) || mayFire(text, path) : mayFire;
     if (options.cacheDir && !options.fix) {
-      this.cache = new FindingsCache(options.cacheDir, JSON.stringify({ version, rules: this.rules.map((r) => [r.rule.id, r.severity, !!r.configured]) }));
+      this.cache = new FindingsCache(options.cacheDir, JSON.stringify({ version, rules: this.rules.map((r) => [r.rule.id, r.severity, !!r.configured]), unusedSuppressions: !!options.reportUnusedSuppressions }));
     }
   }
 
@@ -87,7 +92,7 @@ export class FileScanner {
     const cached = this.cache?.get(path, text, goVersion);
     if (cached) return { path, findings: cached, text: cached.length ? text : undefined };
 
-    const linted = this.analyzer.lintText(path, text, this.rules);
+    const linted = this.analyzer.lintText(path, text, this.rules, { reportUnusedSuppressions: this.options.reportUnusedSuppressions });
     let findings = linted.findings;
     const failures = linted.failures.map((f) => `${f.ruleId}: ${String((f.error as Error)?.message ?? f.error)}`);
     // Partial findings are reported, never cached nor fixed.
@@ -120,7 +125,7 @@ export class FileScanner {
         return { text: original, findings: initial, error: 'a fix would leave the file unparsable; nothing was written (please report this)' };
       }
       text = next;
-      findings = this.analyzer.lintText(path, text, this.rules).findings;
+      findings = this.analyzer.lintText(path, text, this.rules, { reportUnusedSuppressions: this.options.reportUnusedSuppressions }).findings;
     }
     if (text !== original) {
       const temporary = `${path}.go-concurrency-lint-${process.pid}.tmp`;
