@@ -65,6 +65,8 @@ describe('language server over stdio', () => {
     assert.equal(d.source, 'go-concurrency-lint');
     assert.equal(d.severity, 2);
     assert.match(d.codeDescription!.href, /docs\/rules\/lost-cancel\.md$/);
+    // The checks of other tools for the same problem: the VS Code client shows one squiggle where gopls has one of them.
+    assert.deepEqual(d.data, { peers: ['lostcancel', 'G118'] });
     assert.deepEqual(
       d.relatedInformation!.map((r) => [r.location.uri, r.location.range.start.line, r.message]),
       [[uri, 7, 'this return is reached without calling cancel']],

@@ -78,6 +78,24 @@ function uriOf(path: string): string {
 }
 
 describe('workspace scan', () => {
+  test('status notifications: ready when initialized, scanning with the percentage, ready again at the end', async () => {
+    const dir = copyOfExamples();
+    const client = await TestClient.start({}, {}, [dir]);
+    try {
+      await scan(client, 'status-token');
+      const states = client.statuses.map((s) => s.state);
+      assert.equal(states[0], 'ready');
+      assert.equal(states[states.length - 1], 'ready');
+      const scanning = client.statuses.filter((s) => s.state === 'scanning');
+      assert.ok(scanning.length >= 1, JSON.stringify(client.statuses));
+      assert.deepEqual(scanning[0], { state: 'scanning', percentage: 0, message: 'listing files' });
+      const percentages = scanning.map((s) => s.percentage!);
+      assert.deepEqual(percentages, [...percentages].sort((a, b) => a - b));
+    } finally {
+      await client.stop();
+    }
+  });
+
   test('publishes for closed files exactly what the CLI reports, with progress and a summary', async () => {
     const dir = copyOfExamples();
     const expected = cliFindings(dir);

@@ -21,6 +21,8 @@ export class TestClient {
   readonly shown: string[] = [];
   /** Every capability the server registered dynamically. */
   readonly registrations: { method: string; registerOptions?: unknown }[] = [];
+  /** Every goConcurrencyLint/status notification (the client's status item), in order. */
+  readonly statuses: { state: string; percentage?: number; message?: string }[] = [];
   /** Every `$/progress` notification, in order. */
   readonly progress: { token: string | number; value: { kind: string; percentage?: number; message?: string } }[] = [];
   private readonly waiters: { test: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
@@ -43,6 +45,9 @@ export class TestClient {
     });
     connection.onNotification('$/progress', (params: TestClient['progress'][number]) => {
       this.progress.push(params);
+    });
+    connection.onNotification('goConcurrencyLint/status', (params: TestClient['statuses'][number]) => {
+      this.statuses.push(params);
     });
     connection.onRequest('workspace/configuration', () => [null]);
     connection.onRequest('window/workDoneProgress/create', () => null);

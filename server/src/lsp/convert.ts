@@ -10,6 +10,7 @@ import {
 } from 'vscode-languageserver';
 import { fileURLToPath } from 'node:url';
 import { LineIndex } from '../linter/positions';
+import { RULES_BY_ID } from '../linter/registry';
 import { docUrl, type Finding, type Fix, type Severity, type Span } from '../ruleapi/rule';
 
 export const SOURCE = 'go-concurrency-lint';
@@ -26,7 +27,13 @@ export function toRange(lines: LineIndex, span: Span): Range {
   return { start: lines.position(span.start), end: lines.position(span.end) };
 }
 
+/** The checks of other tools that report a rule's problems, for a client that shows one squiggle for both (gopls: lostcancel, copylocks). */
+function peerChecks(ruleId: string): string[] {
+  return (RULES_BY_ID.get(ruleId)?.peers ?? []).flatMap((peer) => peer.checks ?? []);
+}
+
 export function toDiagnostic(uri: string, lines: LineIndex, finding: Finding): Diagnostic {
+  const peers = peerChecks(finding.ruleId);
   return {
     range: toRange(lines, finding),
     severity: SEVERITY[finding.severity],
@@ -37,6 +44,7 @@ export function toDiagnostic(uri: string, lines: LineIndex, finding: Finding): D
     relatedInformation: finding.related
       .filter((r) => !r.path)
       .map((r) => ({ location: { uri, range: toRange(lines, r) }, message: r.message })),
+    ...(peers.length ? { data: { peers } } : {}),
   };
 }
 

@@ -48,6 +48,14 @@ import { PROJECT_CONFIG_FILE, readProjectConfigIn, type ProjectConfigReading } f
 import { DEFAULT_SETTINGS, readSettings, type Settings } from './settings';
 import { SCAN_COMMAND, WorkspaceScan, type ScanProgress, type ScanSummary } from './workspace-scan';
 
+/** The server's state, for the client's status item. */
+export const STATUS_NOTIFICATION = 'goConcurrencyLint/status';
+
+export type ServerStatus =
+  | { state: 'ready' | 'disabled' }
+  | { state: 'scanning'; percentage: number; message: string }
+  | { state: 'scanFailed'; message: string };
+
 /** Longest stretch a parse of an open document holds the server before other messages are handled. */
 const PARSE_SLICE_MS = 20;
 /** The same for linting an open document. */
@@ -250,6 +258,7 @@ export class Server {
 
   private async initialized(): Promise<void> {
     if (this.state !== 'running') return;
+    this.sendStatus(this.settings.enable ? { state: 'ready' } : { state: 'disabled' });
     if (this.watchFilesDynamically) {
       // Closed files' diagnostics and the package facts follow the disk.
       const watchers = [{ globPattern: '**/*.go' }, { globPattern: '**/go.mod' }, { globPattern: `**/${PROJECT_CONFIG_FILE}` }];
@@ -343,17 +352,55 @@ export class Server {
     if (!this.settings.enable) throw new ResponseError(ErrorCodes.InvalidRequest, 'Go Concurrency Lint is disabled (goConcurrencyLint.enable is false)');
     if (this.folders.length === 0) throw new ResponseError(ErrorCodes.InvalidRequest, 'there is no workspace folder to scan: open a folder first');
     const progress = params.workDoneToken !== undefined ? this.clientProgress(params.workDoneToken) : await this.createProgress();
-    return this.scan.run(this.folders, progress, token);
+    try {
+      return await this.scan.run(this.folders, this.reportingStatus(progress), token);
+    } catch (error) {
+      this.scanFailed(error);
+      throw new ResponseError(ErrorCodes.InternalError, `${(error as Error).message}. The output channel has the details.`);
+    }
   }
 
   /** A scan the user did not ask for right now (at startup, after a settings change), with progress the server creates. */
   private async scanInBackground(): Promise<void> {
     if (this.folders.length === 0) return;
     try {
-      await this.scan.run(this.folders, await this.createProgress(), CancellationToken.None);
+      await this.scan.run(this.folders, this.reportingStatus(await this.createProgress()), CancellationToken.None);
     } catch (error) {
-      this.connection.console.error(`the workspace scan failed: ${String((error as Error)?.stack ?? error)}`);
+      this.scanFailed(error);
+      this.tell(MessageType.Error, `Go Concurrency Lint: ${(error as Error).message}. Run "Scan Workspace" to try again; the output channel has the details.`);
     }
+  }
+
+  private scanFailed(error: unknown): void {
+    const cause = (error as Error)?.cause ?? error;
+    this.connection.console.error(`${(error as Error)?.message ?? error}: ${String((cause as Error)?.stack ?? cause)}`);
+    this.sendStatus({ state: 'scanFailed', message: (error as Error)?.message ?? String(error) });
+  }
+
+  /** The state the client shows in its status item: ready, scanning (with progress), a scan failed, disabled. */
+  private sendStatus(status: ServerStatus): void {
+    void this.connection.sendNotification(STATUS_NOTIFICATION, status);
+  }
+
+  /** Scan progress, also sent as status notifications. */
+  private reportingStatus(progress: ScanProgress): ScanProgress {
+    return {
+      begin: (title, message) => {
+        progress.begin(title, message);
+        this.sendStatus({ state: 'scanning', percentage: 0, message });
+      },
+      report: (percentage, message) => {
+        progress.report(percentage, message);
+        this.sendStatus({ state: 'scanning', percentage, message });
+      },
+      done: () => {
+        progress.done();
+        this.sendStatus(this.settings.enable ? { state: 'ready' } : { state: 'disabled' });
+      },
+      get cancelled() {
+        return progress.cancelled;
+      },
+    };
   }
 
   /** Progress reported on the token the client sent with its request; the client cancels by cancelling the request. */
@@ -393,6 +440,7 @@ export class Server {
     const before = JSON.stringify(this.scanRelevant(this.settings));
     this.applySettings(readSettings(raw));
     for (const uri of this.documents.keys()) void this.lintNow(uri);
+    this.sendStatus(this.settings.enable ? { state: 'ready' } : { state: 'disabled' });
     // Closed files' diagnostics came from the old rules or excludes.
     if (this.scan.active && JSON.stringify(this.scanRelevant(this.settings)) !== before) void this.scanInBackground();
   }

@@ -27,6 +27,8 @@ export interface ScanSummary {
   scanned: number;
   findings: number;
   findingsByRule: Record<string, number>;
+  /** Findings of severity hint, which the Problems panel of VS Code does not list. */
+  hints: number;
   /** Files not linted, with why (size limit, unreadable). */
   skipped: string[];
   milliseconds: number;
@@ -86,7 +88,12 @@ export class WorkspaceScan {
     }
     let cancelled = false;
     const isCancelled = () => cancelled || token.isCancellationRequested || progress.cancelled;
-    const finished = this.scan(folders, progress, isCancelled);
+    const finished = this.scan(folders, progress, isCancelled).catch((error: unknown) => {
+      // A failed scan ends its progress and is not run again by itself (settings changes, files changing on disk): the user runs it again.
+      progress.done();
+      this.roots = [];
+      throw new Error(`the workspace scan failed: ${String((error as Error)?.message ?? error).split('\n')[0]}`, { cause: error });
+    });
     const running = { cancel: () => (cancelled = true), finished };
     this.running = running;
     try {
@@ -108,7 +115,7 @@ export class WorkspaceScan {
     }
     const total = [...byFolder.values()].reduce((n, files) => n + files.length, 0);
     this.roots = [...folders];
-    const summary: ScanSummary = { folders: [...folders], files: total, scanned: 0, findings: 0, findingsByRule: {}, skipped, milliseconds: 0, cancelled: false };
+    const summary: ScanSummary = { folders: [...folders], files: total, scanned: 0, findings: 0, findingsByRule: {}, hints: 0, skipped, milliseconds: 0, cancelled: false };
     const withFindings = new Set<string>();
     let lastReport = 0;
     // Each folder with its own rules (its configuration file); a package never spans two folders.
@@ -232,6 +239,7 @@ export class WorkspaceScan {
     if (result.skipped && result.skipped !== 'generated') summary.skipped.push(`${result.path}: ${result.skipped}`);
     if (result.error) summary.skipped.push(`${result.path}: ${result.error}`);
     summary.findings += result.findings.length;
+    summary.hints += result.findings.filter((f) => f.severity === 'hint').length;
     for (const finding of result.findings) summary.findingsByRule[finding.ruleId] = (summary.findingsByRule[finding.ruleId] ?? 0) + 1;
   }
 
