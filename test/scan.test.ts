@@ -78,6 +78,25 @@ function uriOf(path: string): string {
 }
 
 describe('workspace scan', () => {
+  test('a failed scan answers with one plain sentence, ends its progress, reports scanFailed, and is not run again by a settings change', async () => {
+    const dir = copyOfExamples();
+    const client = await TestClient.start({}, {}, [dir], { GO_CONCURRENCY_LINT_FAIL_SCAN: 'the disk went away' });
+    try {
+      await assert.rejects(scan(client, 'failing'), (e: { message: string }) => e.message === 'the workspace scan failed: the disk went away (GO_CONCURRENCY_LINT_FAIL_SCAN). The output channel has the details.');
+      const kinds = client.progress.filter((p) => p.token === 'failing').map((p) => p.value.kind);
+      assert.equal(kinds[0], 'begin');
+      assert.equal(kinds[kinds.length - 1], 'end');
+      assert.deepEqual(client.statuses[client.statuses.length - 1], { state: 'scanFailed', message: 'the workspace scan failed: the disk went away (GO_CONCURRENCY_LINT_FAIL_SCAN)' });
+      const before = client.statuses.length;
+      await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: { goConcurrencyLint: { exclude: ['lost-cancel/**'] } } });
+      await new Promise((r) => setTimeout(r, 300));
+      assert.deepEqual(client.statuses.slice(before).filter((s) => s.state === 'scanning'), [], 'no scan started by the settings change');
+      assert.ok(client.logs.some((l) => l.startsWith('the workspace scan failed: the disk went away') && l.includes('at ')), 'the log has the stack');
+    } finally {
+      await client.stop();
+    }
+  });
+
   test('status notifications: ready when initialized, scanning with the percentage, ready again at the end', async () => {
     const dir = copyOfExamples();
     const client = await TestClient.start({}, {}, [dir]);

@@ -61,6 +61,9 @@ export interface ScanHost {
   readonly cacheDirectory?: string;
 }
 
+/** A scan that fails on purpose, for the tests of what a failed scan does (no input makes one fail). */
+const FAILING_SCAN = process.env.GO_CONCURRENCY_LINT_FAIL_SCAN;
+
 /** Progress messages at most this often, so a fast scan does not flood the client. */
 const PROGRESS_INTERVAL_MS = 100;
 /** Refreshes of up to this many files run in the server's thread (starting workers costs more). */
@@ -115,6 +118,7 @@ export class WorkspaceScan {
     }
     const total = [...byFolder.values()].reduce((n, files) => n + files.length, 0);
     this.roots = [...folders];
+    if (FAILING_SCAN) throw new Error(`${FAILING_SCAN} (GO_CONCURRENCY_LINT_FAIL_SCAN)`);
     const summary: ScanSummary = { folders: [...folders], files: total, scanned: 0, findings: 0, findingsByRule: {}, hints: 0, skipped, milliseconds: 0, cancelled: false };
     const withFindings = new Set<string>();
     let lastReport = 0;
