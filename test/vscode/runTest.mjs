@@ -13,7 +13,9 @@
 //       with VSCODE_TEST_EXECUTABLE unset: runs the same suite in code-server
 //       through test/vscode/runInCodeServer.mjs (see there and docs/vscode.md).
 //   npm run test:vscode
-//       with none of these: prints that it was skipped and exits 0.
+//       with none of these: uses the code-server that npm run test:browser
+//       installed in .cache/test-browser if it is there; else prints that it
+//       was skipped and exits 0.
 //
 // Other flags: --no-build (do not run scripts/build.mjs first),
 // --untrusted (leave workspace trust on, so the folder opens in Restricted
@@ -33,6 +35,16 @@ const args = new Set(process.argv.slice(2));
 const executable = process.env.VSCODE_TEST_EXECUTABLE;
 const download = args.has('--download');
 
+// No VS Code and no CODE_SERVER, but the code-server that npm run
+// test:browser installed (.cache/test-browser): use that one.
+if (!executable && !download && !process.env.CODE_SERVER) {
+  const { cacheIsCurrent, paths, CACHE } = await import('../../scripts/browser-tools.mjs');
+  if (cacheIsCurrent()) {
+    console.log(`test:vscode: using code-server from ${CACHE} (installed by npm run test:browser)`);
+    process.env.CODE_SERVER = paths.codeServer;
+    process.env.CODE_SERVER_NODE = paths.node;
+  }
+}
 if (!executable && !download && process.env.CODE_SERVER) {
   // No desktop VS Code, but code-server: run the same suite there.
   const { status } = spawnSync(process.execPath, [join(here, 'runInCodeServer.mjs'), ...process.argv.slice(2)], {
@@ -101,7 +113,17 @@ try {
     code = await runTests(options);
   }
 } catch (err) {
-  console.error(`in-editor tests failed: ${err && err.message ? err.message : err}`);
+  const message = err && err.message ? err.message : String(err);
+  if (!executable && /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ENETUNREACH|ETIMEDOUT|getaddrinfo/.test(message)) {
+    // --download with no way out to the VS Code download server.
+    console.error(
+      `test:vscode: cannot download VS Code: this machine cannot reach the VS Code download server (${message}). ` +
+        'Set VSCODE_TEST_EXECUTABLE to an installed VS Code, or run the suite in code-server ' +
+        '(npm run test:browser installs one from the npm registry; then npm run test:vscode uses it). See docs/vscode.md.',
+    );
+  } else {
+    console.error(`in-editor tests failed: ${message}`);
+  }
   code = 1;
 } finally {
   rmSync(scratch, { recursive: true, force: true });
