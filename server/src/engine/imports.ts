@@ -18,6 +18,15 @@ export function defaultPackageName(path: string): string {
   return last.replace(/[-.]/g, '_');
 }
 
+/**
+ * The path an import means to the rules: `golang.org/x/net/context` (also
+ * vendored, under a path ending in it) is the standard `context` (its types
+ * are aliases of the standard ones since Go 1.7, and many older leaks use it).
+ */
+export function canonicalImportPath(path: string): string {
+  return path === 'golang.org/x/net/context' || path.endsWith('/golang.org/x/net/context') ? 'context' : path;
+}
+
 export function readImports(root: Node): Imports {
   const byName = new Map<string, string>();
   const dotImported = new Set<string>();
@@ -26,10 +35,11 @@ export function readImports(root: Node): Imports {
     walk(child, (n) => {
       if (n.type !== 'import_spec') return true;
       const pathNode = n.childForFieldName('path');
-      const path = pathNode ? stringLiteralValue(pathNode) : null;
-      if (path === null) return false;
+      const written = pathNode ? stringLiteralValue(pathNode) : null;
+      if (written === null) return false;
+      const path = canonicalImportPath(written);
       const alias = n.childForFieldName('name');
-      if (!alias) byName.set(defaultPackageName(path), path);
+      if (!alias) byName.set(defaultPackageName(written), path);
       else if (alias.type === 'dot') dotImported.add(path);
       else if (alias.text !== '_') byName.set(alias.text, path);
       return false;
