@@ -45,8 +45,11 @@ const results = [];
 let page; // the workbench, once it is open
 const serverOutput = [];
 const consoleErrors = [];
-let server; // code-server: stopped whenever this script exits
-process.on('exit', () => server?.kill('SIGTERM'));
+let server; // code-server: stopped, and the scratch folder removed, however this script exits
+process.on('exit', () => {
+  server?.kill('SIGTERM');
+  if (!keep) rmSync(scratch, { recursive: true, force: true, maxRetries: 3 });
+});
 process.on('SIGINT', () => process.exit(130));
 
 /**
@@ -179,7 +182,7 @@ const install = spawnSync(tools.node, [tools.codeServer, '--user-data-dir', user
 if (install.status !== 0 || !/successfully installed/.test(install.stdout + install.stderr)) {
   results.push({ name: 'code-server --install-extension', ok: false });
   console.log(`FAIL code-server --install-extension (exit ${install.status}):\n${install.stdout}${install.stderr}`);
-  finish();
+  await finish();
 }
 
 const port = await freePort();
@@ -218,7 +221,7 @@ try {
 } finally {
   await browser?.close().catch(() => undefined);
 }
-finish();
+await finish();
 
 async function scenarios() {
   const lostCancel = 'lost-cancel/bad.go';
@@ -539,11 +542,16 @@ function logFiles() {
   return out;
 }
 
-function finish() {
+async function finish() {
+  // Let code-server stop its extension host and watcher before the scratch
+  // folder they write into goes.
+  if (server && server.exitCode === null) {
+    server.kill('SIGTERM');
+    await Promise.race([new Promise((r) => server.once('exit', r)), sleep(5000)]);
+  }
   const failed = results.filter((r) => !r.ok).length;
-  if (failed && !keep) console.log(`[test:browser] failures: screenshots in ${failDir}`);
+  if (failed) console.log(`[test:browser] failures: screenshots in ${failDir}`);
   if (keep) console.log(`[test:browser] scratch folder kept: ${scratch}`);
-  else rmSync(scratch, { recursive: true, force: true });
   console.log(`browser: ${results.length - failed} passed, ${failed} failed`);
   process.exit(failed || results.length === 0 ? 1 : 0);
 }
