@@ -2,7 +2,7 @@
 // finding below its default severity, and only while the user has not
 // configured the rule's severity.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import { activeRules, type ActiveRule } from '../server/src/linter/config';
@@ -107,5 +107,40 @@ describe('severity reported by a rule', () => {
     assert.equal(configured['lost-cancel'], true);
     assert.equal(configured['discarded-cancel'], true);
     for (const [id, flag] of Object.entries(byId(activeRules()))) assert.equal(flag, false, id);
+  });
+});
+
+describe('shortcuts keep the findings', () => {
+  /** Every .go file under the fixtures and the examples. */
+  function corpus(): string[] {
+    const files: string[] = [];
+    const visit = (dir: string) => {
+      for (const name of readdirSync(dir)) {
+        const path = resolve(dir, name);
+        if (statSync(path).isDirectory()) visit(path);
+        else if (name.endsWith('.go')) files.push(path);
+      }
+    };
+    for (const dir of ['../../test/fixtures', '../../examples']) visit(resolve(__dirname, dir));
+    return files;
+  }
+
+  test("skipping a rule whose words are not in the file, and nodes whose text has none of the rule's node tokens, changes no finding", async () => {
+    const analyzer = await sharedAnalyzer();
+    const everything = activeRules({ rules: Object.fromEntries(RULES.map((r) => [r.id, r.defaultSeverity])) });
+    // The same rules without their words: every node of their types is visited.
+    const unfiltered: ActiveRule[] = everything.map((active) => ({ ...active, rule: { ...active.rule, tokens: undefined, nodeTokens: undefined } }));
+    assert.ok(everything.filter((a) => a.rule.nodeTokens).length >= 8, 'the rules declare node tokens');
+    const shown = (path: string, rules: readonly ActiveRule[]) => {
+      const text = readFileSync(path, 'utf8');
+      return analyzer.lintText(path, text, rules).findings.map((f) => `${f.ruleId} ${f.start}-${f.end} ${f.message}`);
+    };
+    let findings = 0;
+    for (const path of corpus()) {
+      const expected = shown(path, unfiltered);
+      findings += expected.length;
+      assert.deepEqual(shown(path, everything), expected, path);
+    }
+    assert.ok(findings > 300, `${findings} findings compared`);
   });
 });

@@ -86,7 +86,8 @@ function usesOf(file: GoFile, variable: Declaration, extraUses: readonly Node[])
   const key = `${variable.node.id}:${extraUses.map((n) => n.id).join(',')}`;
   let uses = byKey.get(key);
   if (!uses) {
-    const nodes = [...file.resolution.referencesTo(variable), ...extraUses].sort((a, b) => a.startIndex - b.startIndex);
+    const references = file.resolution.referencesTo(variable).filter((r) => !isDiscarded(r));
+    const nodes = [...references, ...extraUses].sort((a, b) => a.startIndex - b.startIndex);
     byKey.set(key, (uses = { starts: nodes.map((n) => n.startIndex), nodes }));
   }
   return uses;
@@ -96,6 +97,15 @@ function pushSuccessors(stack: CfgNode[], node: CfgNode): void {
   for (let i = node.succs.length - 1; i >= 0; i--) stack.push(node.succs[i]);
 }
 
+
+/** `_ = cancel`: assigned to the blank identifier, which silences go vet but calls nothing. */
+export function isDiscarded(identifier: Node): boolean {
+  const list = identifier.parent;
+  const statement = list?.parent;
+  if (list?.type !== 'expression_list' || statement?.type !== 'assignment_statement' || statement.childForFieldName('right')?.id !== list.id) return false;
+  const left = statement.childForFieldName('left');
+  return !!left && left.namedChildCount === list.namedChildCount && left.namedChildren.every((n) => n?.text === '_');
+}
 
 /** True when `identifier` is a plain target of the assignment `statement` (`x = ...`, `a, x = ...`). */
 function isAssignedOnly(identifier: Node, statement: Node): boolean {

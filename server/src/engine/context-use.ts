@@ -152,19 +152,29 @@ export function builtinKeyType(file: GoFile, key: Node): string | null {
   const expression = unparen(key);
   const literal = LITERAL_TYPES[expression.type];
   if (literal) return literal;
+  // struct{}{}: every package's empty struct value is equal to every other's.
+  if (expression.type === 'composite_literal') return isEmptyStructType(expression.childForFieldName('type')) ? 'struct{}' : null;
+  // interface{}("k"): the key's dynamic type is still string.
+  if (expression.type === 'type_conversion_expression') {
+    const operand = expression.childForFieldName('operand');
+    return isEmptyInterfaceType(file, expression.childForFieldName('type')) && operand ? builtinKeyType(file, operand) : null;
+  }
   if (expression.type === 'call_expression') {
     const callee = unparen(expression.childForFieldName('function') ?? expression);
     const args = expression.childForFieldName('arguments');
-    if (callee.type === 'identifier' && BUILTIN_TYPES.has(callee.text) && !file.resolution.resolve(callee) && args && namedChildren(args).length === 1) return callee.text;
-    return null;
+    if (callee.type !== 'identifier' || file.resolution.resolve(callee) || !args || namedChildren(args).length !== 1) return null;
+    if (BUILTIN_TYPES.has(callee.text)) return callee.text;
+    return callee.text === 'any' ? builtinKeyType(file, namedChildren(args)[0]) : null;
   }
   if (expression.type === 'identifier') {
     const declaration = file.resolution.resolve(expression);
     if (!declaration || declaration.kind === 'import') return null;
     const spec = declaration.node.parent;
+    // A parameter of a built-in type: whatever the callers pass, the key is a string (say) that any package can equal.
+    if (spec?.type === 'parameter_declaration') return builtinTypeName(file, spec.childForFieldName('type'));
     if (spec?.type !== 'const_spec' && spec?.type !== 'var_spec') return null;
     const type = spec.childForFieldName('type');
-    if (type) return type.type === 'type_identifier' && BUILTIN_TYPES.has(type.text) && !file.resolution.lookupAt(type, type.text) ? type.text : null;
+    if (type) return builtinTypeName(file, type);
     const names = spec.childrenForFieldName('name').filter((n): n is Node => n?.type === 'identifier');
     const values = spec.childForFieldName('value');
     const index = names.findIndex((n) => n.id === declaration.node.id);
@@ -174,6 +184,22 @@ export function builtinKeyType(file: GoFile, key: Node): string | null {
     return LITERAL_TYPES[unparen(value).type] ?? null;
   }
   return null;
+}
+
+/** The name of a built-in type (not shadowed), or `struct{}` for the empty struct type; null for any other type. */
+function builtinTypeName(file: GoFile, type: Node | null): string | null {
+  if (!type) return null;
+  if (isEmptyStructType(type)) return 'struct{}';
+  return type.type === 'type_identifier' && BUILTIN_TYPES.has(type.text) && !file.resolution.lookupAt(type, type.text) ? type.text : null;
+}
+
+function isEmptyStructType(type: Node | null): boolean {
+  return type?.type === 'struct_type' && namedChildren(type.namedChild(0) ?? type).filter((n) => n.type === 'field_declaration').length === 0;
+}
+
+function isEmptyInterfaceType(file: GoFile, type: Node | null): boolean {
+  if (type?.type === 'interface_type') return type.namedChildCount === 0;
+  return type?.type === 'type_identifier' && type.text === 'any' && !file.resolution.lookupAt(type, 'any');
 }
 
 /** True when a `// detached` comment (`// detached: reason`) is on the line of `node`'s start or on the line before. */

@@ -6,7 +6,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { GoFile } from '../engine/file';
 import { nodesOfTypes } from '../engine/syntax';
-import type { Finding, Report, RuleContext, Severity } from '../ruleapi/rule';
+import type { Finding, Report, Rule, RuleContext, Severity } from '../ruleapi/rule';
 import type { ActiveRule } from './config';
 import { LineIndex } from './positions';
 import { suppressionFindings } from './suppression-check';
@@ -98,6 +98,9 @@ class FileLint {
     private readonly rules: readonly ActiveRule[],
   ) {
     for (const active of rules) {
+      // A rule whose words are not in the file cannot fire here (the contract of Rule.tokens): it costs nothing.
+      const { tokens, packageTokens } = active.rule;
+      if (tokens && !packageTokens && !tokens.some((t) => file.text.includes(t))) continue;
       for (const type of active.rule.nodeTypes) {
         let list = this.byType.get(type);
         if (!list) this.byType.set(type, (list = []));
@@ -120,6 +123,7 @@ class FileLint {
       const node = nodes[this.next++];
       for (const active of this.byType.get(node.type) ?? []) {
         if (this.failed.has(active.rule.id)) continue;
+        if (active.rule.nodeTokens && !this.holdsNodeToken(active.rule).has(node.id)) continue;
         try {
           if (active.rule.id === FAILING_RULE) throw new Error(`${FAILING_RULE} fails on purpose (GO_CONCURRENCY_LINT_FAIL_RULE)`);
           active.rule.visit(node, this.contextOf(active));
@@ -130,6 +134,35 @@ class FileLint {
     }
     this.spentMs = spentBefore + performance.now() - started - (file.siblingMs - siblingsBefore);
     return true;
+  }
+
+  /** Per rule with node tokens: the nodes of its types whose text holds one of them. */
+  private readonly withNodeToken = new Map<Rule, Set<number>>();
+
+  /**
+   * The ids of the nodes of `rule`'s types whose text holds one of its node
+   * tokens: the nodes that span an occurrence are the ancestors of the
+   * smallest node that spans it, so a few lookups per occurrence find them,
+   * rather than a look at every node.
+   */
+  private holdsNodeToken(rule: Rule): Set<number> {
+    let ids = this.withNodeToken.get(rule);
+    if (ids) return ids;
+    ids = new Set();
+    const { text, root } = this.file;
+    const types = new Set(rule.nodeTypes);
+    for (const token of rule.nodeTokens ?? []) {
+      for (let i = text.indexOf(token); i !== -1; i = text.indexOf(token, i + 1)) {
+        for (let n: Node | null = root.descendantForIndex(i, i + token.length); n; n = n.parent) {
+          if (types.has(n.type)) {
+            if (ids.has(n.id)) break; // its ancestors were seen with it
+            ids.add(n.id);
+          }
+        }
+      }
+    }
+    this.withNodeToken.set(rule, ids);
+    return ids;
   }
 
   result(stoppedAfterMs?: number, options: LintOptions = {}): LintResult {

@@ -100,6 +100,13 @@ export interface Rule {
   tokens?: readonly string[];
   /** Like `tokens`, but any file of the package (the directory) may hold them. */
   packageTokens?: readonly string[];
+  /**
+   * Words without which the visited node cannot be a finding (any one must
+   * occur in the node's own text): the linter does not visit the others.
+   * Only for rules whose finding is about the visited node itself, such as
+   * the call of `time.Tick`.
+   */
+  nodeTokens?: readonly string[];
   visit(node: Node, context: RuleContext): void;
 }
 

@@ -19,6 +19,8 @@ export const backgroundContextInScope: Rule = {
   summary: 'context.Background() or context.TODO() is used where the function has a context of its own.',
   nodeTypes: ['call_expression'],
   tokens: ['Background()', 'TODO()'],
+  // The visited call is the finding's: its callee's name is in its own text.
+  nodeTokens: ['Background', 'TODO'],
   visit(call, context) {
     const { file } = context;
     const kind = emptyContextCall(file, call);

@@ -15,6 +15,8 @@ export const contextValueBuiltinKey: Rule = {
   summary: 'context.WithValue is called with a key of a built-in type (string, int...), which other packages can collide with.',
   nodeTypes: ['call_expression'],
   tokens: ['WithValue'],
+  // The visited call is the finding's: its callee's name is in its own text.
+  nodeTokens: ['WithValue'],
   visit(call, context) {
     const { file } = context;
     const callee = call.childForFieldName('function');

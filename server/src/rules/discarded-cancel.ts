@@ -14,6 +14,8 @@ export const discardedCancel: Rule = {
   summary: 'The cancel function of a derived context is assigned to _.',
   nodeTypes: ['call_expression'],
   tokens: ['WithCancel', 'WithTimeout', 'WithDeadline', 'NotifyContext'],
+  // The visited call is the finding's: its callee's name is in its own text.
+  nodeTokens: ['WithCancel', 'WithTimeout', 'WithDeadline', 'NotifyContext'],
   visit(call, context) {
     const { file } = context;
     const binding = cancelBinding(file, call);

@@ -2,7 +2,7 @@
 // (or signal.NotifyContext's stop) is not called on every path.
 import type { Node } from 'web-tree-sitter';
 import { cancelBinding, contextEscapes, isNamedResult, type CancelBinding } from '../engine/context';
-import { doneReceives, runsOnlyWhenNil, unusedPaths } from '../engine/cancel-paths';
+import { doneReceives, isDiscarded, runsOnlyWhenNil, unusedPaths } from '../engine/cancel-paths';
 import type { GoFile } from '../engine/file';
 import { enclosingFunction, indentationAt, isAncestor, isInsideLoop } from '../engine/syntax';
 import { insertLineAfter, insertLineBefore } from '../ruleapi/edits';
@@ -16,6 +16,8 @@ export const lostCancel: Rule = {
   summary: 'The cancel function of a derived context is not called on every path.',
   nodeTypes: ['call_expression'],
   tokens: ['WithCancel', 'WithTimeout', 'WithDeadline', 'NotifyContext'],
+  // The visited call is the finding's: its callee's name is in its own text.
+  nodeTokens: ['WithCancel', 'WithTimeout', 'WithDeadline', 'NotifyContext'],
   visit(call, context) {
     const binding = cancelBinding(context.file, call);
     if (!binding) return;
@@ -40,7 +42,10 @@ function checkVariable(binding: CancelBinding, context: RuleContext): void {
 
   const name = binding.target.text;
   const callee = binding.call.childForFieldName('function')!;
+  // What looks like a use and is not (it silences go vet).
+  const discards = file.resolution.referencesTo(variable).filter(isDiscarded).map((r): RelatedLocation => ({ start: r.parent!.parent!.startIndex, end: r.parent!.parent!.endIndex, message: `assigning ${name} to _ does not call it` }));
   const related: RelatedLocation[] = [
+    ...discards,
     ...exits.map((exit) => exitLocation(exit, name)),
     ...overwrites.map((statement) =>
       statement.id === binding.statement.id

@@ -25,6 +25,18 @@ interface Target {
 }
 
 const HTTP_SHORTCUTS = new Set(['Get', 'Head', 'Post', 'PostForm']);
+/** The net.Lookup* functions and the arguments their net.Resolver twins take first (LookupIP needs the network). */
+const LOOKUPS: Readonly<Record<string, string>> = {
+  LookupHost: '',
+  LookupAddr: '',
+  LookupCNAME: '',
+  LookupMX: '',
+  LookupNS: '',
+  LookupTXT: '',
+  LookupSRV: '',
+  LookupPort: '',
+  LookupIP: '"ip", ',
+};
 const SQL_WORK: Readonly<Record<string, string>> = {
   Query: 'the query',
   QueryRow: 'the query',
@@ -42,7 +54,9 @@ export const missingContextVariant: Rule = {
   summary: 'A call that cannot be cancelled where a context-taking twin exists (http.Get, http.NewRequest, exec.Command, net.Dial, db.Query...).',
   nodeTypes: ['call_expression'],
   // The package calls need their import in the file; a sql receiver may be declared in another file.
-  tokens: ['net/http', 'os/exec', '"net"', 'Query', 'Exec', 'Prepare', 'Begin', 'Ping'],
+  tokens: ['net/http', 'os/exec', '"net"', 'crypto/tls', 'Query', 'Exec', 'Prepare', 'Begin', 'Ping'],
+  // The visited call is the finding's: its callee's name is in its own text.
+  nodeTokens: ['Get', 'Head', 'Post', 'NewRequest', 'Command', 'Dial', 'Lookup', 'Query', 'Exec', 'Prepare', 'Begin', 'Ping'],
   visit(call, context) {
     const { file } = context;
     const callee = call.childForFieldName('function');
@@ -99,9 +113,21 @@ function targetOf(file: GoFile, call: Node, callee: Node, args: Node): Target | 
   if (net === 'Dial' || net === 'DialTimeout') {
     return { display: `net.${net}`, twin: 'net.Dialer.DialContext', work: 'the dial', ownTimeout: net === 'DialTimeout' ? 'its timeout argument' : undefined, rewrite: dialRewrite(file, call, callee, args, net === 'DialTimeout') };
   }
+  if (net && net in LOOKUPS) {
+    return { display: `net.${net}`, twin: `net.DefaultResolver.${net}`, work: 'the lookup', rewrite: qualifiedRewrite(file, callee, args, (q) => `${q}DefaultResolver.${net}`, LOOKUPS[net]) };
+  }
+  const tls = file.packageMember(callee, 'crypto/tls');
+  if (tls === 'Dial' || tls === 'DialWithDialer') {
+    // tls.Dialer.DialContext returns a net.Conn, not a *tls.Conn: no rewrite, the types differ.
+    return { display: `tls.${tls}`, twin: 'tls.Dialer.DialContext', work: 'the dial and handshake', ownTimeout: tls === 'DialWithDialer' ? "the dialer's timeout" : undefined, rewrite: null };
+  }
   if (callee.type !== 'selector_expression') return null;
   const method = callee.childForFieldName('field')?.text ?? '';
   const receiver = callee.childForFieldName('operand');
+  // http.DefaultClient.Get(url): the same request as http.Get.
+  if (receiver && HTTP_SHORTCUTS.has(method) && receiver.type === 'selector_expression' && file.packageMember(receiver, 'net/http') === 'DefaultClient') {
+    return { display: `http.DefaultClient.${method}`, twin: 'http.NewRequestWithContext and http.DefaultClient.Do', work: 'the request', http: true, rewrite: null };
+  }
   if (!receiver || !(method in SQL_WORK)) return null;
   const type = sqlTypeOf(file, receiver);
   const twin = type ? SQL_CONTEXT_TWINS[type][method] : undefined;
@@ -158,6 +184,20 @@ function dialRewrite(file: GoFile, call: Node, callee: Node, args: Node, timeout
     if (!list.every(hasNoSideEffects)) return null;
     const [network, address, duration] = list;
     return [{ start: callee.startIndex, end: args.endIndex, newText: `(&${qualifier}Dialer{Timeout: ${spaced(duration)}}).DialContext(${context}, ${network.text}, ${address.text})` }];
+  };
+}
+
+/**
+ * `pkg.F(args)` → `<twin>(ctx, <extra>args)` where the twin is written with
+ * the same package qualifier (`net.`); not for a dot import, whose twin's
+ * names could be taken.
+ */
+function qualifiedRewrite(file: GoFile, callee: Node, args: Node, twin: (qualifier: string) => string, extra: string): (context: string) => TextEdit[] | null {
+  return (context) => {
+    if (callee.type !== 'selector_expression' || args.children.some((c) => c?.type === '...')) return null;
+    const qualifier = `${callee.childForFieldName('operand')!.text}.`;
+    const first = firstArgument(file, args, `${context}, ${extra}`.replace(/, $/, ''));
+    return [{ start: callee.startIndex, end: callee.endIndex, newText: twin(qualifier) }, first];
   };
 }
 

@@ -17,6 +17,8 @@ export const syncmapLoadModifyStore: Rule = {
   summary: 'A value loaded from a sync.Map is updated and stored back under the same key: concurrent updates are lost.',
   nodeTypes: ['call_expression'],
   tokens: ['Store('],
+  // The visited call is the Load the finding starts from.
+  nodeTokens: ['Load'],
   visit(call, context) {
     const { file } = context;
     const read = syncMapRead(file, call);

@@ -10,6 +10,8 @@ export const syncmapUnhashableKey: Rule = {
   summary: 'A slice, map or function value is used as a sync.Map key: the call panics at run time.',
   nodeTypes: ['call_expression'],
   tokens: ['Load(', 'LoadOrStore(', 'LoadAndDelete(', 'Store(', 'Delete(', 'Swap('],
+  // The visited call is the finding's: its callee's name is in its own text.
+  nodeTokens: ['Load', 'Store', 'Delete', 'Swap'],
   visit(call, context) {
     const { file } = context;
     const info = syncMapCall(file, call);

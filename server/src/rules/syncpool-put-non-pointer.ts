@@ -18,6 +18,8 @@ export const syncpoolPutNonPointer: Rule = {
   summary: 'A slice or struct value is put into a sync.Pool: every Put allocates to box it.',
   nodeTypes: ['call_expression'],
   tokens: ['Put('],
+  // The visited call is the finding's: its callee's name is in its own text.
+  nodeTokens: ['Put'],
   visit(call, context) {
     const { file } = context;
     const fn = call.childForFieldName('function');

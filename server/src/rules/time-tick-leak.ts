@@ -17,6 +17,8 @@ export const timeTickLeak: Rule = {
   summary: 'time.Tick in a function that can return: its ticker can never be stopped (before Go 1.23, never collected).',
   nodeTypes: ['call_expression'],
   tokens: ['Tick('],
+  // The visited call is the finding's: its callee's name is in its own text.
+  nodeTokens: ['Tick'],
   visit(call, context) {
     const { file } = context;
     // Go 1.23 collects unreferenced tickers; an unknown version counts as the newest.
