@@ -346,6 +346,21 @@ func consume(ch <-chan int, done <-chan struct{}) {
     assert.deepEqual(reported(project({ 'small.go': small, 'helper.go': sibling(2.5 * 1024 * 1024) })), []);
   });
 
+  test('a related location in another file of the package is printed with its path, in text, JSON and SARIF', () => {
+    const dir = project({
+      'start.go': 'package p\n\ntype P struct{ c chan int }\n\nfunc (p *P) Start() {\n\tgo p.poll()\n}\n',
+      'loops.go': 'package p\n\nfunc (p *P) poll() {\n\tfor {\n\t\t<-p.c\n\t}\n}\n',
+    });
+    const text = run(['--enable', 'goroutine-without-exit', '.'], dir).stdout;
+    assert.match(text, /^start\.go:6:2: warning goroutine-without-exit: this goroutine loops forever/m);
+    assert.match(text, /^ {4}loops\.go:4:2: this loop never ends \(poll in loops\.go\)$/m);
+    const json = JSON.parse(run(['--enable', 'goroutine-without-exit', '--format', 'json', '.'], dir).stdout);
+    assert.deepEqual(json.findings[0].related[0], { path: 'loops.go', message: 'this loop never ends (poll in loops.go)', range: { startLine: 4, startColumn: 2, endLine: 4, endColumn: 5 } });
+    const sarif = JSON.parse(run(['--enable', 'goroutine-without-exit', '--format', 'sarif', '.'], dir).stdout);
+    const related = sarif.runs[0].results[0].relatedLocations[0];
+    assert.deepEqual([related.physicalLocation.artifactLocation.uri, related.physicalLocation.region.startLine, related.physicalLocation.region.startColumn], ['loops.go', 4, 2]);
+  });
+
   // The project configuration file and the suppression checks.
   test('.go-concurrency-lint.json in the working directory or above sets severities, excludes and the Go version; flags override it', () => {
     const dir = project({

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { CodeAction, Diagnostic, TextEdit } from 'vscode-languageserver/node';
 import { applyEdits } from '../server/src/linter/fixes';
-import { LineIndex } from '../server/src/linter/positions';
+import { LineIndex } from '../server/src/engine/positions';
 import { TestClient } from './support/lsp-client';
 
 const LEAKS = `package p

@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Diagnostic, TextDocumentContentChangeEvent } from 'vscode-languageserver/node';
-import { LineIndex } from '../server/src/linter/positions';
+import { LineIndex } from '../server/src/engine/positions';
 import { sharedAnalyzer } from './support/analyzer';
 import { random } from './support/hostile';
 import { TestClient } from './support/lsp-client';

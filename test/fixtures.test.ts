@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { join, relative, resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import { applyEdits, preferredEdits } from '../server/src/linter/fixes';
-import { LineIndex } from '../server/src/linter/positions';
+import { LineIndex } from '../server/src/engine/positions';
 import { RULES } from '../server/src/linter/registry';
 import type { Finding, RelatedLocation } from '../server/src/ruleapi/rule';
 import { lint, parsesCleanly } from './support/analyzer';

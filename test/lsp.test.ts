@@ -139,6 +139,24 @@ describe('language server over stdio', () => {
     assert.deepEqual(codes((await published).diagnostics), ['lost-cancel@5:16-5:34']);
   });
 
+  test('a related location in another file of the package has that file\'s URI and range', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gcl-related-'));
+    writeFileSync(join(dir, 'loops.go'), 'package p\n\nfunc (p *P) poll() {\n\tfor {\n\t\t<-p.c\n\t}\n}\n');
+    const enabled = await TestClient.start({ rules: { 'goroutine-without-exit': 'warning' } });
+    try {
+      const uri = pathToFileURL(join(dir, 'start.go')).href;
+      const published = enabled.diagnostics(uri);
+      await enabled.open(uri, 'package p\n\ntype P struct{ c chan int }\n\nfunc (p *P) Start() {\n\tgo p.poll()\n}\n');
+      const [d] = (await published).diagnostics;
+      assert.equal(d.code, 'goroutine-without-exit');
+      assert.deepEqual(d.relatedInformation, [
+        { location: { uri: pathToFileURL(join(dir, 'loops.go')).href, range: { start: { line: 3, character: 1 }, end: { line: 3, character: 4 } } }, message: 'this loop never ends (poll in loops.go)' },
+      ]);
+    } finally {
+      await enabled.stop();
+    }
+  });
+
   test('package facts come from the closed sibling files on disk', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gcl-lsp-pkg-'));
     const store = 'package p\n\nimport "context"\n\ntype S struct{ stop context.CancelFunc }\n\nfunc (s *S) Start(p context.Context) {\n\t_, s.stop = context.WithCancel(p)\n}\n';

@@ -3,7 +3,7 @@
 // server, and every diagnostic after it showed one line too high.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LineIndex } from '../server/src/linter/positions';
+import { LineIndex } from '../server/src/engine/positions';
 import { lint } from './support/analyzer';
 
 test('LineIndex: \\r\\n, a lone \\r and \\n each end a line; offsets round-trip', () => {

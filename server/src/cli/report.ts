@@ -4,8 +4,8 @@ import { pathToFileURL } from 'node:url';
 import { relative, sep } from 'node:path';
 import { RULES } from '../linter/registry';
 import { UNUSED_SUPPRESSION, UNUSED_SUPPRESSION_SUMMARY } from '../linter/suppression-check';
-import { LineIndex } from '../linter/positions';
-import { docUrl, type Finding, type Severity, type Span } from '../ruleapi/rule';
+import { LineIndex } from '../engine/positions';
+import { docUrl, type Finding, type RelatedLocation, type Severity, type Span } from '../ruleapi/rule';
 
 export interface FileReport {
   path: string;
@@ -26,6 +26,14 @@ function region(lines: LineIndex, span: Span): Region {
   return { startLine: s.line + 1, startColumn: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1 };
 }
 
+/** A related location's region: in this file from its offsets, in another file from the range it carries (none without one). */
+function relatedRegion(lines: LineIndex, related: RelatedLocation): Region | undefined {
+  if (!related.path) return region(lines, related);
+  if (!related.range) return undefined;
+  const { start, end } = related.range;
+  return { startLine: start.line + 1, startColumn: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1 };
+}
+
 function displayPath(path: string, cwd: string): string {
   const rel = relative(cwd, path);
   return rel && !rel.startsWith('..') ? rel : path;
@@ -39,9 +47,8 @@ export function formatText(reports: readonly FileReport[], cwd: string): string 
       const r = region(lines, f);
       out.push(`${displayPath(report.path, cwd)}:${r.startLine}:${r.startColumn}: ${f.severity} ${f.ruleId}: ${f.message}`);
       for (const rel of f.related) {
-        if (rel.path && rel.path !== report.path) continue;
-        const rr = region(lines, rel);
-        out.push(`    ${displayPath(report.path, cwd)}:${rr.startLine}:${rr.startColumn}: ${rel.message}`);
+        const rr = relatedRegion(lines, rel);
+        if (rr) out.push(`    ${displayPath(rel.path ?? report.path, cwd)}:${rr.startLine}:${rr.startColumn}: ${rel.message}`);
       }
     }
   }
@@ -57,7 +64,10 @@ export function formatJson(reports: readonly FileReport[], cwd: string): string 
       severity: f.severity,
       message: f.message,
       range: region(lines, f),
-      related: f.related.map((r) => ({ path: displayPath(r.path ?? report.path, cwd), message: r.message, range: region(lines, r) })),
+      related: f.related.flatMap((r) => {
+        const range = relatedRegion(lines, r);
+        return range ? [{ path: displayPath(r.path ?? report.path, cwd), message: r.message, range }] : [];
+      }),
       fixes: f.fixes.map((fix) => ({
         title: fix.title,
         preferred: !!fix.preferred,
@@ -88,7 +98,12 @@ export function formatSarif(reports: readonly FileReport[], cwd: string, version
       message: { text: f.message },
       locations: [location(report.path, lines, f)],
       ...(f.related.length
-        ? { relatedLocations: f.related.map((r, id) => ({ id, ...location(r.path ?? report.path, lines, r), message: { text: r.message } })) }
+        ? {
+            relatedLocations: f.related.flatMap((r) => {
+              const range = relatedRegion(lines, r);
+              return range ? [{ physicalLocation: { artifactLocation: { uri: uri(r.path ?? report.path), uriBaseId: '%SRCROOT%' }, region: range }, message: { text: r.message } }] : [];
+            }).map((r, id) => ({ id, ...r })),
+          }
         : {}),
       ...(f.fixes.length
         ? {

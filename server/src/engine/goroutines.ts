@@ -4,8 +4,13 @@
 // unknown size), and what bounds the goroutines a loop starts (a semaphore,
 // a wait in each iteration).
 import type { Node } from 'web-tree-sitter';
-import { isReceive } from './blocking';
-import type { GoFile } from './file';
+import { blockingOperations, isReceive } from './blocking';
+import { contextInScope, type ContextInScope } from './context';
+import { looksAtContext } from './context-flow';
+import { hasDetachedComment } from './context-use';
+import { GoFile } from './file';
+import type { FileFactKind } from './package';
+import { LineIndex, type Position } from './positions';
 import { isInfiniteLoop, loopJumps } from './loops';
 import { ownNodes, type NodeKind } from './own-nodes';
 import { enclosingFunction, isAncestor, isFunction, namedChildren, statementsOf, topLevelFunction, unparen, walk } from './syntax';
@@ -69,7 +74,8 @@ function computeGoroutineFunction(file: GoFile, goStatement: Node): Node | null 
     if (operand?.type === 'identifier' && file.resolution.resolve(operand)?.kind === 'import') return null;
     const name = target.childForFieldName('field')?.text;
     const methods = methodsNamed(file, name);
-    return methods.length === 1 ? methods[0] : null;
+    // Another type of the package (in another file) may declare a method of that name: then which one runs is not known.
+    return methods.length === 1 && (!name || siblingMethodsNamed(file, name) === 0) ? methods[0] : null;
   }
   return null;
 }
@@ -533,26 +539,31 @@ export function semaphoreMayDeadlock(file: GoFile, goStatement: Node): boolean {
  * variable's initializer), or it traps OS signals (set up once per daemon).
  */
 export function meantForProcessLifetime(file: GoFile, goStatement: Node, fn: Node, loop: Node): boolean {
-  return saysProcessLifetime(file, goStatement, fn) || startedByPackageInitializer(file, goStatement) || trapsSignals(loop);
+  return startedForProcessLifetime(file, goStatement) || (fn.type !== 'func_literal' && documentedForProcessLifetime(file, fn)) || trapsSignals(loop);
 }
+
+/**
+ * What the `go` statement's side says: a comment ties it to the process,
+ * only a package variable's initializer starts it, or the function that
+ * starts it registers OS signals (`signal.Notify`): a signal handler.
+ */
+export function startedForProcessLifetime(file: GoFile, goStatement: Node): boolean {
+  const starter = topLevelFunction(goStatement);
+  if (starter && (documentedForProcessLifetime(file, starter) || SIGNAL_NOTIFY.test(starter.text))) return true;
+  return documentedForProcessLifetime(file, goStatement) || startedByPackageInitializer(file, goStatement);
+}
+
+const SIGNAL_NOTIFY = /\bsignal\.Notify\(/;
 
 // Words that tie the goroutine to the process, not bare "runs forever" (which is how a bug is described too).
 const PROCESS_LIFETIME = /lifetime of the (process|program|server|daemon|binary)|exits? with the (process|program)|until the (process|program) exits|no (stop|close|shutdown) (function|method)? ?is needed|for the life of the (process|program)|(one|once) per process/i;
 
-/**
- * A comment says the goroutine lives as long as the process: the comment
- * block above the `go` statement, above the loop, or the doc comment of the
- * function that starts it or that it runs.
- */
-function saysProcessLifetime(file: GoFile, goStatement: Node, fn: Node): boolean {
-  const starter = topLevelFunction(goStatement);
-  const candidates = [goStatement, starter, fn.type === 'func_literal' ? null : fn].filter((n): n is Node => !!n);
+/** The comment block above `node` (a `go` statement, the function that starts it or that it runs) says it lives as long as the process. */
+function documentedForProcessLifetime(file: GoFile, node: Node): boolean {
   const lines = file.text.split('\n');
-  return candidates.some((node) => {
-    const parts: string[] = [];
-    for (let row = node.startPosition.row - 1; row >= 0 && lines[row].trim().startsWith('//'); row--) parts.unshift(lines[row].trim().replace(/^\/\/\s?/, ''));
-    return PROCESS_LIFETIME.test(parts.join(' '));
-  });
+  const parts: string[] = [];
+  for (let row = node.startPosition.row - 1; row >= 0 && lines[row].trim().startsWith('//'); row--) parts.unshift(lines[row].trim().replace(/^\/\/\s?/, ''));
+  return PROCESS_LIFETIME.test(parts.join(' '));
 }
 
 /**
@@ -579,5 +590,135 @@ function startedByPackageInitializer(file: GoFile, goStatement: Node): boolean {
 function trapsSignals(loop: Node): boolean {
   const fn = enclosingFunction(loop);
   const starter = fn ? topLevelFunction(fn) : null;
-  return [fn, starter].some((f) => !!f && /\bsignal\.Notify\(/.test(f.text));
+  return [fn, starter].some((f) => !!f && SIGNAL_NOTIFY.test(f.text));
+}
+
+const STOP_CHANNEL = /(^|\.)(done|quit|stop|stopc|stopCh|donec|doneCh|closing|closed|exit|shutdown)$|Done\(\)$/i;
+
+/** A select case of the loop that receives from a stop signal (`ctx.Done()`, `done`, `quit`...), which evidently does not leave the loop. */
+export function ignoredStopSignal(loop: Node): Node | null {
+  let found: Node | null = null;
+  walk(loop.childForFieldName('body')!, (n) => {
+    if (found) return false;
+    if (n.type === 'communication_case') {
+      const communication = n.childForFieldName('communication');
+      const receive = communication && isReceive(unparen(communication)) ? unparen(communication) : communication?.type === 'receive_statement' ? communication.childForFieldName('right') : null;
+      const operand = receive && isReceive(unparen(receive)) ? unparen(receive).childForFieldName('operand') : null;
+      if (operand && STOP_CHANNEL.test(unparen(operand).text)) found = unparen(receive!);
+    }
+    return n.type !== 'func_literal';
+  });
+  return found;
+}
+
+/** The loop blocks and never mentions the context in scope nor any value made from it, nor any Done/Err (loop-ignores-context's test). */
+export function loopIgnoresContext(file: GoFile, loop: Node, scope: ContextInScope): boolean {
+  const body = loop.childForFieldName('body');
+  const parameter = file.resolution.resolve(scope.parameter);
+  return !!body && !!parameter && blockingOperations(file, body).length > 0 && !looksAtContext(file, body, parameter);
+}
+
+/** A place in another file of the package: offsets in that file and their 0-based lines and UTF-16 columns. */
+export interface PlaceInFile {
+  path: string;
+  start: number;
+  end: number;
+  range: { start: Position; end: Position };
+}
+
+/** A function or method of a file whose first outermost endless loop nothing can stop, as another file of the package sees it. */
+export interface ForeverFunction {
+  name: string;
+  method: boolean;
+  /** The loop's `for`. */
+  loop: PlaceInFile;
+  ticker: boolean;
+  /** The stop signal the loop receives from and ignores (`<-done`). */
+  ignoredStop?: PlaceInFile & { operand: string };
+  /** The loop blocks and never looks at the function's context (loop-ignores-context's case). */
+  ignoresContext: boolean;
+  /** A `// detached` comment on the loop, a doc comment that ties it to the process, or a loop that traps signals. */
+  meantToRunForever: boolean;
+}
+
+interface ForeverFacts {
+  packageName: string;
+  functions: ForeverFunction[];
+}
+
+/** Per file: its package name and the names of the methods it declares (a method name several types declare is ambiguous in `go x.m()`). */
+const METHOD_NAMES: FileFactKind<{ packageName: string; names: string[] }> = {
+  key: 'goroutines.methodNames',
+  compute(root) {
+    const packageName = root.namedChildren.find((c) => c?.type === 'package_clause')?.namedChild(0)?.text ?? '';
+    const names = namedChildren(root).flatMap((n) => (n.type === 'method_declaration' ? [n.childForFieldName('name')?.text ?? ''] : []));
+    return { packageName, names };
+  },
+};
+
+/** How many methods named `name` the other files of the package declare. */
+function siblingMethodsNamed(file: GoFile, name: string): number {
+  return file
+    .packageFacts(METHOD_NAMES)
+    .slice(1)
+    .filter((f) => f.packageName === file.packageName)
+    .reduce((n, f) => n + f.names.filter((m) => m === name).length, 0);
+}
+
+/** Per file: its functions and methods that run forever (for `go s.listen()` where listen is in another file). */
+const FOREVER_FUNCTIONS: FileFactKind<ForeverFacts> = {
+  key: 'goroutines.forever',
+  compute(root, path, text) {
+    const file = new GoFile(path, text, root.tree);
+    const lines = new LineIndex(text);
+    const place = (start: number, end: number): PlaceInFile => ({ path, start, end, range: { start: lines.position(start), end: lines.position(end) } });
+    const facts: ForeverFacts = { packageName: file.packageName, functions: [] };
+    for (const fn of namedChildren(root)) {
+      if (fn.type !== 'function_declaration' && fn.type !== 'method_declaration') continue;
+      const name = fn.childForFieldName('name')?.text;
+      if (!name) continue;
+      const loop = endlessLoops(file, fn)[0];
+      if (!loop) continue;
+      const stop = ignoredStopSignal(loop);
+      const scope = contextInScope(file, loop);
+      facts.functions.push({
+        name,
+        method: fn.type === 'method_declaration',
+        loop: place(loop.startIndex, loop.startIndex + 3),
+        ticker: isTickerRange(file, loop),
+        ignoredStop: stop ? { ...place(stop.startIndex, stop.endIndex), operand: unparen(stop.childForFieldName('operand')!).text } : undefined,
+        ignoresContext: scope?.kind === 'context' && loopIgnoresContext(file, loop, scope),
+        meantToRunForever: hasDetachedComment(file, loop) || documentedForProcessLifetime(file, fn) || trapsSignals(loop),
+      });
+    }
+    return facts;
+  },
+};
+
+/**
+ * The function or method that `go f(...)` or `go x.m(...)` runs when it is
+ * declared in another file of the package and runs forever there; null when
+ * it is declared in this file, is not known, is ambiguous (several types of
+ * the package declare a method of that name), or ends.
+ */
+export function foreverFunctionElsewhere(file: GoFile, goStatement: Node): ForeverFunction | null {
+  const callee = goCall(goStatement)?.childForFieldName('function');
+  const target = callee ? unparen(callee) : null;
+  let name: string | undefined;
+  let method = false;
+  if (target?.type === 'identifier') {
+    if (file.resolution.resolve(target)) return null; // a local, or a function of this file
+    name = target.text;
+  } else if (target?.type === 'selector_expression') {
+    const operand = target.childForFieldName('operand');
+    if (operand?.type === 'identifier' && file.resolution.resolve(operand)?.kind === 'import') return null;
+    name = target.childForFieldName('field')?.text;
+    method = true;
+    if (methodsNamed(file, name).length > 0) return null;
+  }
+  if (!name) return null;
+  const siblings = file.packageFacts(FOREVER_FUNCTIONS).slice(1).filter((f) => f.packageName === file.packageName);
+  if (method && siblingMethodsNamed(file, name) !== 1) return null;
+  const found = siblings.flatMap((f) => f.functions).filter((f) => f.name === name && f.method === method);
+  return found.length === 1 ? found[0] : null;
 }

@@ -222,7 +222,7 @@ export class PackageIndex {
       if (!entry.values.has(kind.key)) {
         this.kinds.set(kind.key, kind);
         this.withTree(sibling, text, (root, fresh) => {
-          entry!.values.set(kind.key, kind.compute(root));
+          entry!.values.set(kind.key, kind.compute(root, sibling, text));
           if (fresh) this.computeKnownFacts(sibling, text, root);
         });
       }
@@ -272,7 +272,7 @@ export class PackageIndex {
     for (const [key, kind] of this.kinds) {
       if (entry.values.has(key)) continue;
       try {
-        entry.values.set(key, kind.compute(root));
+        entry.values.set(key, kind.compute(root, path, text));
       } catch {
         // Computed again on demand.
       }
@@ -301,5 +301,6 @@ function isFile(path: string): boolean {
 /** A fact computed from one file's syntax tree alone; `key` names it in the per-file caches. */
 export interface FileFactKind<T> {
   readonly key: string;
-  compute(root: Node): T;
+  /** The fact of the file at `path` with `text`, whose tree's root is `root`. */
+  compute(root: Node, path: string, text: string): T;
 }

@@ -8,7 +8,7 @@ import type { GoFile } from '../engine/file';
 import { nodesOfTypes } from '../engine/syntax';
 import type { Finding, Report, Rule, RuleContext, Severity } from '../ruleapi/rule';
 import type { ActiveRule } from './config';
-import { LineIndex } from './positions';
+import { LineIndex } from '../engine/positions';
 import { suppressionFindings } from './suppression-check';
 import { Suppressions } from './suppressions';
 

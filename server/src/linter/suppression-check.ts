@@ -7,7 +7,7 @@
 // never reported: this tool cannot know whether they silence something.
 import type { Finding, TextEdit } from '../ruleapi/rule';
 import { nearestRuleId } from './config';
-import type { LineIndex } from './positions';
+import type { LineIndex } from '../engine/positions';
 import { RULES, RULES_BY_ID } from './registry';
 import { TOOL, type Directive, type DirectiveName, type Suppressions } from './suppressions';
 

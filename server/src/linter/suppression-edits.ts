@@ -5,7 +5,7 @@
 // placeholder reason is returned so that the editor can select it.
 import type { Node } from 'web-tree-sitter';
 import type { Span, TextEdit } from '../ruleapi/rule';
-import type { LineIndex } from './positions';
+import type { LineIndex } from '../engine/positions';
 import { Suppressions } from './suppressions';
 
 export const REASON_PLACEHOLDER = 'reason';

@@ -12,7 +12,7 @@
 // ones that silence nothing can be reported (see suppression-check.ts).
 import type { Node } from 'web-tree-sitter';
 import type { Rule } from '../ruleapi/rule';
-import type { LineIndex } from './positions';
+import type { LineIndex } from '../engine/positions';
 
 export const TOOL = 'go-concurrency-lint';
 

@@ -7,7 +7,7 @@
 import { CodeAction, CodeActionKind, type Command, type Range } from 'vscode-languageserver';
 import type { Node } from 'web-tree-sitter';
 import { applyEdits, preferredEdits } from '../linter/fixes';
-import { LineIndex } from '../linter/positions';
+import { LineIndex } from '../engine/positions';
 import { UNUSED_SUPPRESSION } from '../linter/suppression-check';
 import { disableForFile, disableForLine, type SuppressionEdit } from '../linter/suppression-edits';
 import type { Finding } from '../ruleapi/rule';

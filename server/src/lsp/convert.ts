@@ -8,8 +8,8 @@ import {
   type Range,
   type TextEdit as LspTextEdit,
 } from 'vscode-languageserver';
-import { fileURLToPath } from 'node:url';
-import { LineIndex } from '../linter/positions';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { LineIndex } from '../engine/positions';
 import { RULES_BY_ID } from '../linter/registry';
 import { docUrl, type Finding, type Fix, type Severity, type Span } from '../ruleapi/rule';
 
@@ -42,8 +42,8 @@ export function toDiagnostic(uri: string, lines: LineIndex, finding: Finding): D
     source: SOURCE,
     message: finding.message,
     relatedInformation: finding.related
-      .filter((r) => !r.path)
-      .map((r) => ({ location: { uri, range: toRange(lines, r) }, message: r.message })),
+      .filter((r) => !r.path || r.range)
+      .map((r) => ({ location: r.path && r.range ? { uri: pathToFileURL(r.path).href, range: r.range } : { uri, range: toRange(lines, r) }, message: r.message })),
     ...(peers.length ? { data: { peers } } : {}),
   };
 }

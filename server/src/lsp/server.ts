@@ -38,7 +38,7 @@ import type { Language } from 'web-tree-sitter';
 import { Analyzer } from '../linter/analyzer';
 import { activeRules, usableRuleSettings, type ActiveRule, type LintConfig } from '../linter/config';
 import { describeStop } from '../linter/linter';
-import { LineIndex } from '../linter/positions';
+import { LineIndex } from '../engine/positions';
 import { docUrl, type Finding } from '../ruleapi/rule';
 import { codeActions, SHOW_DOCUMENTATION_COMMAND, type ClientCommands } from './code-actions';
 import { FIX_ALL_KIND, fileUriToPath, SOURCE, toDiagnostic } from './convert';

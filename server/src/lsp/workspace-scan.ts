@@ -9,7 +9,7 @@ import type { CancellationToken, Connection } from 'vscode-languageserver';
 import type { Analyzer } from '../linter/analyzer';
 import type { GoVersion } from '../engine/gomod';
 import type { LintConfig } from '../linter/config';
-import { LineIndex } from '../linter/positions';
+import { LineIndex } from '../engine/positions';
 import { globMatcher } from '../workspace/globs';
 import { isListed, listGoFiles } from '../workspace/files';
 import { defaultJobs, scanFiles } from '../workspace/pool';

@@ -33,8 +33,13 @@ export interface Fix {
 
 export interface RelatedLocation extends Span {
   message: string;
-  /** Absolute path when the location is in another file of the package. */
+  /**
+   * Absolute path when the location is in another file of the package;
+   * `start`/`end` are then offsets in that file, and `range` their 0-based
+   * lines and UTF-16 columns (the front ends do not read that file).
+   */
   path?: string;
+  range?: { start: { line: number; character: number }; end: { line: number; character: number } };
 }
 
 export interface Finding extends Span {

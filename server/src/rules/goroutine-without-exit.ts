@@ -2,15 +2,25 @@
 // return, no break out, no call that ends the goroutine): the goroutine and
 // everything it references live until the process exits.
 import type { Node } from 'web-tree-sitter';
-import { blockingOperations, isReceive, selectHasDefault } from '../engine/blocking';
+import { basename } from 'node:path';
+import { selectHasDefault } from '../engine/blocking';
 import { contextInScope, type ContextInScope } from '../engine/context';
-import { looksAtContext } from '../engine/context-flow';
 import { hasDetachedComment } from '../engine/context-use';
 import type { GoFile } from '../engine/file';
-import { endlessLoops, firstGoStatementRunning, goroutineFunction, isTickerRange, meantForProcessLifetime } from '../engine/goroutines';
-import { enclosingFunction, indentationAt, namedChildren, statementsOf, topLevelFunction, unparen, walk } from '../engine/syntax';
+import {
+  endlessLoops,
+  firstGoStatementRunning,
+  foreverFunctionElsewhere,
+  goroutineFunction,
+  ignoredStopSignal,
+  isTickerRange,
+  loopIgnoresContext,
+  meantForProcessLifetime,
+  startedForProcessLifetime,
+} from '../engine/goroutines';
+import { enclosingFunction, indentationAt, namedChildren, statementsOf, topLevelFunction, unparen } from '../engine/syntax';
 import { insertLineBefore } from '../ruleapi/edits';
-import type { Fix, RelatedLocation, Rule } from '../ruleapi/rule';
+import type { Fix, RelatedLocation, Rule, RuleContext } from '../ruleapi/rule';
 
 export const goroutineWithoutExit: Rule = {
   id: 'goroutine-without-exit',
@@ -24,29 +34,51 @@ export const goroutineWithoutExit: Rule = {
     const { file } = context;
     if (file.isTestFile || runsForTheProcess(file, goStatement) || hasDetachedComment(file, goStatement)) return;
     const fn = goroutineFunction(file, goStatement);
-    if (!fn || !firstStarter(file, goStatement, fn)) return;
+    if (!fn) return reportElsewhere(goStatement, context);
+    if (!firstStarter(file, goStatement, fn)) return;
     const loop = endlessLoops(file, fn)[0];
     if (!loop || hasDetachedComment(file, loop)) return;
     if (meantForProcessLifetime(file, goStatement, fn, loop)) return;
     const scope = contextInScope(file, loop);
     // A loop that ignores a context in scope is loop-ignores-context's finding.
-    if (scope?.kind === 'context' && ignoresContext(file, loop, scope)) return;
+    if (scope?.kind === 'context' && loopIgnoresContext(file, loop, scope)) return;
     const related: RelatedLocation[] = [{ start: loop.startIndex, end: loop.startIndex + 3, message: 'this loop never ends' }];
     const ignored = ignoredStopSignal(loop);
     if (ignored) related.push({ start: ignored.startIndex, end: ignored.endIndex, message: 'this stop signal is received but the loop goes on' });
-    const what = isTickerRange(file, loop) ? 'ranges over a ticker channel, which is never closed,' : 'loops forever';
-    const message = ignored
-      ? `this goroutine ${what} and never leaves the loop, not even when ${unparen(ignored.childForFieldName('operand')!).text} is closed: nothing can stop it, so it and everything it references live until the process exits`
-      : `this goroutine ${what} with no return, no break and no stop case: nothing can stop it, so it and everything it references live until the process exits`;
     context.report({
       start: goStatement.startIndex,
       end: goStatement.startIndex + 2,
-      message,
+      message: describe(isTickerRange(file, loop), ignored ? unparen(ignored.childForFieldName('operand')!).text : undefined),
       related,
       fixes: scope && !ignored ? fixes(file, loop, scope) : [],
     });
   },
 };
+
+function describe(ticker: boolean, ignoredStop: string | undefined): string {
+  const what = ticker ? 'ranges over a ticker channel, which is never closed,' : 'loops forever';
+  return ignoredStop
+    ? `this goroutine ${what} and never leaves the loop, not even when ${ignoredStop} is closed: nothing can stop it, so it and everything it references live until the process exits`
+    : `this goroutine ${what} with no return, no break and no stop case: nothing can stop it, so it and everything it references live until the process exits`;
+}
+
+/** `go s.listen()` where listen is in another file of the package: the same finding, with the loop shown in that file (no fix: it would edit that file). */
+function reportElsewhere(goStatement: Node, context: RuleContext): void {
+  const { file } = context;
+  const forever = foreverFunctionElsewhere(file, goStatement);
+  if (!forever || forever.meantToRunForever || forever.ignoresContext || startedForProcessLifetime(file, goStatement)) return;
+  if (firstGoStatementNamed(file, goStatement)?.id !== goStatement.id) return;
+  const related: RelatedLocation[] = [{ ...forever.loop, message: `this loop never ends (${forever.name} in ${basename(forever.loop.path)})` }];
+  if (forever.ignoredStop) related.push({ ...forever.ignoredStop, message: 'this stop signal is received but the loop goes on' });
+  context.report({ start: goStatement.startIndex, end: goStatement.startIndex + 2, message: describe(forever.ticker, forever.ignoredStop?.operand), related });
+}
+
+/** The first `go` statement of the file whose callee has the same text (one finding per function run). */
+function firstGoStatementNamed(file: GoFile, goStatement: Node): Node | undefined {
+  const callee = (s: Node) => s.namedChild(0)?.childForFieldName('function')?.text;
+  const name = callee(goStatement);
+  return file.root.descendantsOfType('go_statement').find((s): s is Node => !!s && callee(s) === name);
+}
 
 /**
  * In main.main or an init function, in a function run once through
@@ -95,31 +127,6 @@ function runsInsideDo(file: GoFile, fn: Node): boolean {
 function firstStarter(file: GoFile, goStatement: Node, fn: Node): boolean {
   if (fn.type === 'func_literal') return true;
   return firstGoStatementRunning(file, fn)?.id === goStatement.id;
-}
-
-/** The same test as loop-ignores-context: the loop blocks and never mentions the context nor any value made from it, nor any Done/Err. */
-function ignoresContext(file: GoFile, loop: Node, scope: ContextInScope): boolean {
-  const body = loop.childForFieldName('body');
-  const parameter = file.resolution.resolve(scope.parameter);
-  return !!body && !!parameter && blockingOperations(file, body).length > 0 && !looksAtContext(file, body, parameter);
-}
-
-const STOP_CHANNEL = /(^|\.)(done|quit|stop|stopc|stopCh|donec|doneCh|closing|closed|exit|shutdown)$|Done\(\)$/i;
-
-/** A select case of the loop that receives from a stop signal (`ctx.Done()`, `done`, `quit`...), which evidently does not leave the loop. */
-function ignoredStopSignal(loop: Node): Node | null {
-  let found: Node | null = null;
-  walk(loop.childForFieldName('body')!, (n) => {
-    if (found) return false;
-    if (n.type === 'communication_case') {
-      const communication = n.childForFieldName('communication');
-      const receive = communication && isReceive(unparen(communication)) ? unparen(communication) : communication?.type === 'receive_statement' ? communication.childForFieldName('right') : null;
-      const operand = receive && isReceive(unparen(receive)) ? unparen(receive).childForFieldName('operand') : null;
-      if (operand && STOP_CHANNEL.test(unparen(operand).text)) found = unparen(receive!);
-    }
-    return n.type !== 'func_literal';
-  });
-  return found;
 }
 
 /**
