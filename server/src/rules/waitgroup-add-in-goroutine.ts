@@ -44,9 +44,12 @@ export const waitgroupAddInGoroutine: Rule = {
       }
     }
 
+    const first = statementsOf(body)[0];
     for (const { call: add, operand } of adds) {
       const declaration = file.resolution.resolve(operand);
-      if (!declaration || !done.has(declaration) || waited.has(declaration)) continue;
+      // The goroutine's first statement is an Add whatever calls Done (go vet's waitgroup check): the goroutine counts itself.
+      const addsFirst = first?.type === 'expression_statement' && unparen(first.namedChild(0) ?? first).id === add.id;
+      if (!declaration || !(done.has(declaration) || addsFirst) || waited.has(declaration)) continue;
       // The WaitGroup must come from outside the goroutine, and be one.
       if (declaration.node.startIndex >= literal.startIndex && declaration.node.endIndex <= literal.endIndex) continue;
       if (!isWaitGroupVariable(file, operand)) continue;
@@ -54,7 +57,7 @@ export const waitgroupAddInGoroutine: Rule = {
       context.report({
         start: add.startIndex,
         end: add.endIndex,
-        message: `${name}.Add runs inside the goroutine that calls ${name}.Done: ${name}.Wait can run before this goroutine starts and return without waiting for it`,
+        message: `${name}.Add runs inside ${done.has(declaration) ? `the goroutine that calls ${name}.Done` : 'the goroutine it counts'}: ${name}.Wait can run before this goroutine starts and return without waiting for it`,
         fixes: moveAddFix(file, goStatement, literal, body, add),
       });
     }
