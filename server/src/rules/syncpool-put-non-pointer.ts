@@ -7,7 +7,10 @@ import { compactText, declaredTypeOrValue, isPackageStruct, isSyncValue } from '
 import { namedChildren, unparen } from '../engine/syntax';
 import type { Rule } from '../ruleapi/rule';
 
-type ValueKind = 'slice' | 'struct';
+type ValueKind = 'slice' | 'struct' | 'number';
+
+/** Numbers wider than a byte: boxing one allocates unless it is below 256 (byte-sized types and bools never do). */
+const WIDE_NUMBERS = new Set(['int', 'int16', 'int32', 'int64', 'uint', 'uint16', 'uint32', 'uint64', 'uintptr', 'rune', 'float32', 'float64', 'complex64', 'complex128']);
 
 export const syncpoolPutNonPointer: Rule = {
   id: 'syncpool-put-non-pointer',
@@ -37,7 +40,9 @@ export const syncpoolPutNonPointer: Rule = {
       message:
         kind === 'slice'
           ? `a slice value is put into ${name}: boxing its header into an interface allocates on every Put, which defeats the pool; put a pointer (*[]T) instead`
-          : `a struct value is put into ${name}: it is copied into a new allocation on every Put, and Get hands out copies; put a pointer instead`,
+          : kind === 'struct'
+            ? `a struct value is put into ${name}: it is copied into a new allocation on every Put, and Get hands out copies; put a pointer instead`
+            : `a number is put into ${name}: boxing it into an interface allocates on every Put (from 256 up), which defeats the pool; put a pointer instead`,
     });
   },
 };
@@ -53,6 +58,8 @@ function valueKind(file: GoFile, expression: Node, depth: number): ValueKind | n
       const f = e.childForFieldName('function');
       const args = e.childForFieldName('arguments');
       const builtin = f?.type === 'identifier' && !file.resolution.resolve(f) ? f.text : '';
+      // int64(n): a conversion to a wide number (a constant argument is boxed at compile time, for free).
+      if (WIDE_NUMBERS.has(builtin) && args && namedChildren(args).length === 1 && !isConstant(file, namedChildren(args)[0])) return 'number';
       if (builtin === 'make' && args && namedChildren(args)[0]?.type === 'slice_type') return 'slice';
       if (builtin === 'append') return 'slice';
       return null;
@@ -80,5 +87,14 @@ function typeKind(file: GoFile, at: Node, type: Node | null): ValueKind | null {
   if (type.type === 'slice_type') return 'slice';
   if (type.type === 'struct_type') return 'struct';
   if (type.type === 'type_identifier' && isPackageStruct(file, at, type.text)) return 'struct';
+  if (type.type === 'type_identifier' && WIDE_NUMBERS.has(type.text) && !file.resolution.lookupAt(at, type.text)) return 'number';
   return null;
+}
+
+/** A literal, or a name declared const: its boxed value is made at compile time. */
+function isConstant(file: GoFile, expression: Node): boolean {
+  const e = unparen(expression);
+  if (e.type === 'int_literal' || e.type === 'float_literal' || e.type === 'rune_literal' || e.type === 'imaginary_literal') return true;
+  if (e.type !== 'identifier') return false;
+  return file.resolution.resolve(e)?.node.parent?.type === 'const_spec';
 }
