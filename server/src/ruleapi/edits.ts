@@ -27,3 +27,12 @@ export function insertLineBefore(text: string, statement: Node, line: string): T
 export function replaceNode(node: Node, newText: string): TextEdit {
   return { start: node.startIndex, end: node.endIndex, newText };
 }
+
+/** Deletes a statement alone on its line(s), with its line; null when code or a comment shares its first or last line. */
+export function deleteStatementLines(text: string, statement: Node): TextEdit | null {
+  const lineStart = text.lastIndexOf('\n', statement.startIndex - 1) + 1;
+  const lineEnd = text.indexOf('\n', statement.endIndex);
+  if (text.slice(lineStart, statement.startIndex).trim() !== '') return null;
+  if (text.slice(statement.endIndex, lineEnd === -1 ? text.length : lineEnd).trim() !== '') return null;
+  return { start: lineStart, end: lineEnd === -1 ? text.length : lineEnd + 1, newText: '' };
+}

@@ -7,7 +7,7 @@ import { calleeIgnoresContext, commentExplainsDetachment, contextUseSite, delibe
 import { resultOutlivesFunction } from '../engine/outlives';
 import type { GoFile } from '../engine/file';
 import { enclosingFunction, namedChildren, walk } from '../engine/syntax';
-import { replaceNode } from '../ruleapi/edits';
+import { deleteStatementLines, replaceNode } from '../ruleapi/edits';
 import type { Fix, Rule } from '../ruleapi/rule';
 
 export const backgroundContextInScope: Rule = {
@@ -32,7 +32,7 @@ export const backgroundContextInScope: Rule = {
     const owner = enclosingFunction(parameter);
     if (!owner) return;
     const value = derivedValue(file, call);
-    if (resultOutlivesFunction(file, value) || defaultsNil(value, parameter) || afterDone(file, owner, parameter, call)) return;
+    if (resultOutlivesFunction(file, value) || defaultsNil(value) || afterDone(file, owner, parameter, call)) return;
     if (isLoggerContext(value) || deliberateDetach(file, call, value, site.available)) return;
     // The call that receives the context: when it ignores its context, or its result outlives the function, the empty context is right.
     const receiver = value.parent?.type === 'argument_list' ? value.parent.parent : null;
@@ -52,7 +52,14 @@ export const backgroundContextInScope: Rule = {
     } else {
       message = `${name} where ${expression} is in scope: ${cutOff}, so the work runs on after the caller has given up`;
       // Never preferred: the work may have to outlive the caller (a cache filled for every client, a monitor that must see the end).
-      fixes.push({ title: `Use ${expression}`, edits: [replaceNode(call, expression)] });
+      const overwrite = overwritesParameter(value, parameter);
+      if (overwrite) {
+        // `ctx = context.Background()`: keeping the caller's ctx means dropping the assignment (replacing the call would write ctx = ctx).
+        const edit = deleteStatementLines(file.text, overwrite);
+        if (edit) fixes.push({ title: `Keep the caller's ${parameter.text}: remove this assignment`, edits: [edit] });
+      } else {
+        fixes.push({ title: `Use ${expression}`, edits: [replaceNode(call, expression)] });
+      }
     }
     context.report({ start: call.startIndex, end: call.endIndex, message, fixes });
   },
@@ -80,16 +87,25 @@ function derivedValue(file: GoFile, call: Node): Node {
   }
 }
 
+/** `ctx = context.Background()` (or derived from it) on the context parameter itself: the assignment statement, else null. */
+function overwritesParameter(value: Node, parameter: Node): Node | null {
+  const list = value.parent;
+  const statement = list?.parent;
+  if (list?.type !== 'expression_list' || statement?.type !== 'assignment_statement' || namedChildren(list).length !== 1) return null;
+  const targets = namedChildren(statement.childForFieldName('left')!);
+  return targets.length === 1 && targets[0].type === 'identifier' && targets[0].text === parameter.text ? statement : null;
+}
+
 /**
- * `if ctx == nil { ctx = context.Background() }`, or `ctx = context.Background()`
- * on the parameter itself: a default for a missing context, on purpose.
+ * `if ctx == nil { ctx = context.Background() }`: a default for a missing
+ * context, on purpose. (Overwriting the parameter without that check throws
+ * the caller's context away, and is reported.)
  */
-function defaultsNil(value: Node, parameter: Node): boolean {
+function defaultsNil(value: Node): boolean {
   const list = value.parent;
   const statement = list?.parent;
   if (list?.type !== 'expression_list' || (statement?.type !== 'assignment_statement' && statement?.type !== 'short_var_declaration')) return false;
   const targets = namedChildren(statement.childForFieldName('left')!);
-  if (targets.some((t) => t.type === 'identifier' && t.text === parameter.text)) return true;
   for (let n = statement.parent; n && n.type !== 'func_literal' && n.type !== 'function_declaration' && n.type !== 'method_declaration'; n = n.parent) {
     if (n.type !== 'if_statement') continue;
     const condition = n.childForFieldName('condition')?.text ?? '';
