@@ -5,7 +5,7 @@
 import type { Node } from 'web-tree-sitter';
 import { derivingCall, type DerivingCall } from '../engine/context-flow';
 import type { GoFile } from '../engine/file';
-import { isRepeatedCallback } from '../engine/loops';
+import { isInfiniteLoop, isRepeatedCallback } from '../engine/loops';
 import type { Declaration } from '../engine/scope';
 import { isAncestor, namedChildren, walk } from '../engine/syntax';
 import type { Fix, Rule } from '../ruleapi/rule';
@@ -37,12 +37,13 @@ export const contextGrowthInLoop: Rule = {
     const region = repetition(file, statement, variable);
     if (!region) return;
     const references = file.resolution.referencesTo(variable);
-    // Read after the loop: the chain is built on purpose (one value per element of a list).
-    if (references.some((r) => r.startIndex >= region.node.endIndex)) return;
     // Reset inside the loop (`ctx = base`): the chain does not carry over.
     if (references.some((r) => isAncestor(region.node, r) && isReassigned(file, r, variable))) return;
-    // Only derived, never used in the loop: the loop builds the chain on purpose (or is dead code).
-    if (!references.some((r) => isAncestor(region.node, r) && !isGrowth(file, r, variable))) return;
+    // A loop over a list may build one context from it on purpose: read after the loop, or only derived in it.
+    // Not an endless loop nor a repeated callback: their chain has no end.
+    const bounded = region.kind === 'loop' && !isInfiniteLoop(region.node);
+    if (bounded && references.some((r) => r.startIndex >= region.node.endIndex)) return;
+    if (bounded && !references.some((r) => isAncestor(region.node, r) && !isGrowth(file, r, variable))) return;
 
     const name = target.text;
     const end = region.node.childForFieldName('body')?.endIndex ?? region.node.endIndex;
