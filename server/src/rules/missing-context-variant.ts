@@ -6,7 +6,8 @@ import type { Node } from 'web-tree-sitter';
 import { contextInScope, type ContextInScope } from '../engine/context';
 import type { GoFile } from '../engine/file';
 import { SQL_CONTEXT_TWINS, sqlTypeOf } from '../engine/sql';
-import { enclosingFunction, indentationAt, namedChildren, statementsOf, walk } from '../engine/syntax';
+import { declaredTypeOrValue } from '../engine/syncmap';
+import { enclosingFunction, indentationAt, namedChildren, statementsOf, unparen, walk } from '../engine/syntax';
 import type { Fix, Rule, TextEdit } from '../ruleapi/rule';
 
 interface Target {
@@ -124,9 +125,10 @@ function targetOf(file: GoFile, call: Node, callee: Node, args: Node): Target | 
   if (callee.type !== 'selector_expression') return null;
   const method = callee.childForFieldName('field')?.text ?? '';
   const receiver = callee.childForFieldName('operand');
-  // http.DefaultClient.Get(url): the same request as http.Get.
-  if (receiver && HTTP_SHORTCUTS.has(method) && receiver.type === 'selector_expression' && file.packageMember(receiver, 'net/http') === 'DefaultClient') {
-    return { display: `http.DefaultClient.${method}`, twin: 'http.NewRequestWithContext and http.DefaultClient.Do', work: 'the request', http: true, rewrite: null };
+  // http.DefaultClient.Get(url), client.Get(url) on a known *http.Client: the same request as http.Get.
+  if (receiver && HTTP_SHORTCUTS.has(method) && isHttpClient(file, receiver)) {
+    const shown = receiver.text.length <= 20 && !receiver.text.includes('\n') ? receiver.text : 'client';
+    return { display: `${receiver.type === 'selector_expression' ? 'http.DefaultClient' : shown}.${method}`, twin: `http.NewRequestWithContext and ${shown}.Do`, work: 'the request', http: true, rewrite: null };
   }
   if (!receiver || !(method in SQL_WORK)) return null;
   const type = sqlTypeOf(file, receiver);
@@ -143,6 +145,20 @@ function targetOf(file: GoFile, call: Node, callee: Node, args: Node): Target | 
       return [{ start: field.startIndex, end: field.endIndex, newText: twin }, firstArgument(file, args, context)];
     },
   };
+}
+
+/** `http.DefaultClient`, or a local or parameter declared `*http.Client`/`http.Client` or made with `&http.Client{...}`/`http.Client{...}`. */
+function isHttpClient(file: GoFile, receiver: Node): boolean {
+  if (receiver.type === 'selector_expression') return file.packageMember(receiver, 'net/http') === 'DefaultClient';
+  if (receiver.type !== 'identifier') return false;
+  const declaration = file.resolution.resolve(receiver);
+  if (!declaration || declaration.kind !== 'local') return false;
+  const { type, value } = declaredTypeOrValue(declaration);
+  const named = (t: Node | null): boolean => !!t && (t.type === 'pointer_type' ? named(t.namedChild(0)) : file.isPackageType(t, 'net/http', 'Client'));
+  if (type) return named(type);
+  const made = value && unparen(value);
+  const literal = made?.type === 'unary_expression' && made.childForFieldName('operator')?.text === '&' ? made.childForFieldName('operand') : made;
+  return literal?.type === 'composite_literal' && named(literal.childForFieldName('type'));
 }
 
 /** `pkg.Name(args)` → `pkg.Twin(ctx, args)`; for a dot import, only when the twin's name is free. */
