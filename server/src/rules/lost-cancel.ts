@@ -4,6 +4,7 @@ import type { Node } from 'web-tree-sitter';
 import { cancelBinding, contextEscapes, isNamedResult, type CancelBinding } from '../engine/context';
 import { doneReceives, isDiscarded, runsOnlyWhenNil, unusedPaths } from '../engine/cancel-paths';
 import type { GoFile } from '../engine/file';
+import type { Declaration } from '../engine/scope';
 import { enclosingFunction, indentationAt, isAncestor, isInsideLoop } from '../engine/syntax';
 import { insertLineAfter, insertLineBefore } from '../ruleapi/edits';
 import type { Fix, RelatedLocation, Rule, RuleContext } from '../ruleapi/rule';
@@ -34,6 +35,17 @@ function checkVariable(binding: CancelBinding, context: RuleContext): void {
   if (!variable || variable.kind !== 'local' || enclosingFunction(variable.node)?.id !== fn.id) return;
   const graph = file.cfg(fn);
   if (!graph) return;
+  const stored = storedOnlyInUncalledFields(file, variable);
+  if (stored) {
+    const callee = binding.call.childForFieldName('function')!;
+    context.report({
+      start: callee.startIndex,
+      end: callee.endIndex,
+      message: `the ${binding.target.text} function returned by ${binding.constructor.displayName} is stored in the field ${stored.text} of a composite literal, which no code in the package ever calls: ${binding.constructor.leak}`,
+      related: [{ start: stored.startIndex, end: stored.endIndex, message: `${binding.target.text} is only stored here` }],
+    });
+    return;
+  }
   const paths = unusedPaths(file, graph, binding.statement, variable, isNamedResult(variable.node, fn), doneReceives(file, binding.contextTarget));
   const { exits } = paths;
   // Run again only after the previous context was cancelled and cleared: not an overwrite.
@@ -59,6 +71,29 @@ function checkVariable(binding: CancelBinding, context: RuleContext): void {
       ? `${what} is not called on every path to the function's end: ${binding.constructor.leak}`
       : `${what} is overwritten before it is called: ${binding.constructor.leak}`;
   context.report({ start: callee.startIndex, end: callee.endIndex, message, related, fixes: fixes(file, binding, name, exits, overwrites) });
+}
+
+/**
+ * The key of `T{..., cancel: cancel}` (T a type of this package) when every
+ * use of the variable is the value of such a keyed element and no code of
+ * the package reads a field of that name (so nothing can ever call it);
+ * otherwise null.
+ */
+function storedOnlyInUncalledFields(file: GoFile, variable: Declaration): Node | null {
+  const uses = file.resolution.referencesTo(variable).filter((r) => !isDiscarded(r));
+  let key: Node | null = null;
+  for (const use of uses) {
+    const element = use.parent?.type === 'literal_element' ? use.parent.parent : null;
+    // The key of `cancel: cancel` is a field name that looks like a use of the variable.
+    if (element?.type === 'keyed_element' && element.childForFieldName('key')?.id === use.parent!.id) continue;
+    const keyNode = element?.type === 'keyed_element' && element.childForFieldName('value')?.id === use.parent!.id ? element.childForFieldName('key')?.namedChild(0) : null;
+    // A type of another package (`pkg.Options{Cancel: cancel}`) may call the field there.
+    const literal = element?.parent?.type === 'literal_value' ? element.parent.parent : null;
+    if (literal?.type !== 'composite_literal' || literal.childForFieldName('type')?.type !== 'type_identifier') return null;
+    if (!keyNode || keyNode.type !== 'identifier' || file.packageReadsField(keyNode.text)) return null;
+    key ??= keyNode;
+  }
+  return key;
 }
 
 function exitLocation(exit: Node, name: string): RelatedLocation {
