@@ -1,16 +1,22 @@
 // What blocks the running goroutine, as far as syntax shows it: channel
-// receives and sends, a select without a default case, time.Sleep, and the
-// argument-less Wait() of sync.WaitGroup, sync.Cond and exec.Cmd.
+// receives and sends, a select without a default case, time.Sleep, the
+// argument-less Wait() of sync.WaitGroup, sync.Cond and exec.Cmd, net/http
+// requests, and I/O methods (Read, Write, Recv, Send, Accept, Do, Query,
+// Exec, Begin...) on a parameter or a field.
 import type { Node } from 'web-tree-sitter';
 import type { GoFile } from './file';
 import { ownNodes, type NodeKind } from './own-nodes';
-import { namedChildren } from './syntax';
+import { namedChildren, unparen } from './syntax';
 
 export interface BlockingOperation {
   node: Node;
   /** For messages: `a channel receive`, `time.Sleep`, `a select without a default case`. */
   description: string;
 }
+
+/** Calls that wait on a connection, a stream or a database: `conn.Read`, `stream.Recv`, `client.Do`, `db.Query`, `l.Accept`. */
+const IO_METHOD = /^(Read|ReadFrom|ReadMsg\w*|Write|WriteTo|WriteMsg\w*|Recv\w*|Send\w*|Accept\w*|Do|Query\w*|Exec\w*|Begin\w*)$/;
+const HTTP_REQUESTS = new Set(['Get', 'Head', 'Post', 'PostForm']);
 
 /** True when a `select` statement has a `default` case (so it never blocks on its own). */
 export function selectHasDefault(select: Node): boolean {
@@ -50,6 +56,15 @@ function blockingDescription(file: GoFile, node: Node): string | undefined {
       const callee = node.childForFieldName('function');
       const args = node.childForFieldName('arguments');
       if (callee && file.packageMember(callee, 'time') === 'Sleep') return 'time.Sleep';
+      const http = callee ? file.packageMember(callee, 'net/http') : null;
+      if (http && HTTP_REQUESTS.has(http)) return `a request (http.${http})`;
+      if (callee?.type === 'selector_expression' && IO_METHOD.test(callee.childForFieldName('field')?.text ?? '')) {
+        // I/O on a value the function was given or keeps (a parameter, a field): a connection, a stream, a client.
+        const operand = unparen(callee.childForFieldName('operand')!);
+        const declaration = operand.type === 'identifier' ? file.resolution.resolve(operand) : null;
+        const given = operand.type === 'selector_expression' || (declaration?.kind === 'local' && declaration.node.parent?.type === 'parameter_declaration');
+        if (given) return `I/O (${callee.text})`;
+      }
       if (callee?.type === 'selector_expression' && callee.childForFieldName('field')?.text === 'Wait' && args && namedChildren(args).length === 0) {
         const operand = callee.childForFieldName('operand');
         if (!(operand?.type === 'identifier' && file.resolution.resolve(operand)?.kind === 'import')) return `${callee.text}()`;
