@@ -39,6 +39,9 @@ export interface LintOptions {
  */
 const FAILING_RULE = process.env.GO_CONCURRENCY_LINT_FAIL_RULE;
 
+/** Files larger than this (UTF-16 code units) are linted without looking up the rules' words (see FileLint.scansTokens). */
+const TOKEN_SCAN_LIMIT = 512 * 1024;
+
 /** The time budget of one file when the caller gives none. */
 export const DEFAULT_BUDGET_MS = 5000;
 
@@ -100,7 +103,7 @@ class FileLint {
     for (const active of rules) {
       // A rule whose words are not in the file cannot fire here (the contract of Rule.tokens): it costs nothing.
       const { tokens, packageTokens } = active.rule;
-      if (tokens && !packageTokens && !tokens.some((t) => file.text.includes(t))) continue;
+      if (this.scansTokens && tokens && !packageTokens && !tokens.some((t) => this.occurrences(t).length > 0)) continue;
       for (const type of active.rule.nodeTypes) {
         let list = this.byType.get(type);
         if (!list) this.byType.set(type, (list = []));
@@ -123,7 +126,7 @@ class FileLint {
       const node = nodes[this.next++];
       for (const active of this.byType.get(node.type) ?? []) {
         if (this.failed.has(active.rule.id)) continue;
-        if (active.rule.nodeTokens && !this.holdsNodeToken(active.rule).has(node.id)) continue;
+        if (this.scansTokens && active.rule.nodeTokens && !this.holdsNodeToken(active.rule).has(node.id)) continue;
         try {
           if (active.rule.id === FAILING_RULE) throw new Error(`${FAILING_RULE} fails on purpose (GO_CONCURRENCY_LINT_FAIL_RULE)`);
           active.rule.visit(node, this.contextOf(active));
@@ -134,6 +137,30 @@ class FileLint {
     }
     this.spentMs = spentBefore + performance.now() - started - (file.siblingMs - siblingsBefore);
     return true;
+  }
+
+  /**
+   * Whether the rules' words are looked up in the text: not in a file over
+   * TOKEN_SCAN_LIMIT, where reading the whole text once per word costs more
+   * than the walk it would save (such a file is mostly embedded data, whose
+   * string literals the walk does not enter). Either way, the same findings.
+   */
+  private get scansTokens(): boolean {
+    return this.file.text.length <= TOKEN_SCAN_LIMIT;
+  }
+
+  /** Where each word occurs in the file's text, found once per word. */
+  private readonly offsets = new Map<string, number[]>();
+
+  private occurrences(token: string): number[] {
+    let found = this.offsets.get(token);
+    if (!found) {
+      found = [];
+      const text = this.file.text;
+      for (let i = text.indexOf(token); i !== -1; i = text.indexOf(token, i + 1)) found.push(i);
+      this.offsets.set(token, found);
+    }
+    return found;
   }
 
   /** Per rule with node tokens: the nodes of its types whose text holds one of them. */
@@ -149,10 +176,10 @@ class FileLint {
     let ids = this.withNodeToken.get(rule);
     if (ids) return ids;
     ids = new Set();
-    const { text, root } = this.file;
+    const { root } = this.file;
     const types = new Set(rule.nodeTypes);
     for (const token of rule.nodeTokens ?? []) {
-      for (let i = text.indexOf(token); i !== -1; i = text.indexOf(token, i + 1)) {
+      for (const i of this.occurrences(token)) {
         for (let n: Node | null = root.descendantForIndex(i, i + token.length); n; n = n.parent) {
           if (types.has(n.type)) {
             if (ids.has(n.id)) break; // its ancestors were seen with it
