@@ -3,7 +3,7 @@
 // that is called over and over: the context chain grows by one link each
 // time.
 import type { Node } from 'web-tree-sitter';
-import { derivingCall, type DerivingCall } from '../engine/context-flow';
+import { derivingCallOrSummary, type DerivingCall } from '../engine/context-flow';
 import type { GoFile } from '../engine/file';
 import { isInfiniteLoop, isRepeatedCallback } from '../engine/loops';
 import type { Declaration } from '../engine/scope';
@@ -17,7 +17,8 @@ export const contextGrowthInLoop: Rule = {
   peers: [{ linter: 'fatcontext' }],
   summary: 'A context variable is re-derived from itself on every iteration of a loop, so its chain of parents grows without end.',
   nodeTypes: ['assignment_statement'],
-  tokens: ['WithValue', 'WithCancel', 'WithTimeout', 'WithDeadline', 'WithoutCancel'],
+  // The derivation may be in a function of another file of the package (`ctx = tagged(ctx, id)`).
+  packageTokens: ['WithValue', 'WithCancel', 'WithTimeout', 'WithDeadline', 'WithoutCancel'],
   visit(statement, context) {
     const { file } = context;
     if (!statement.children.some((c) => c?.type === '=')) return;
@@ -27,7 +28,7 @@ export const contextGrowthInLoop: Rule = {
     const values = namedChildren(right);
     const targets = namedChildren(left);
     if (values.length !== 1 || targets.length < 1 || targets.length > 2) return;
-    const derive = derivingCall(file, values[0]);
+    const derive = derivingCallOrSummary(file, values[0]);
     if (!derive || derive.parent.type !== 'identifier') return;
     const target = targets[0];
     if (target.type !== 'identifier') return;
@@ -83,7 +84,7 @@ function isGrowth(file: GoFile, reference: Node, variable: Declaration): boolean
     if (n.type === 'assignment_statement' || n.type === 'short_var_declaration') {
       const targets = namedChildren(n.childForFieldName('left')!);
       const values = namedChildren(n.childForFieldName('right')!);
-      const derive = values.length === 1 ? derivingCall(file, values[0]) : null;
+      const derive = values.length === 1 ? derivingCallOrSummary(file, values[0]) : null;
       return (
         !!derive &&
         derive.parent.type === 'identifier' &&
@@ -105,7 +106,7 @@ function isReassigned(file: GoFile, reference: Node, variable: Declaration): boo
   if (list?.type !== 'expression_list' || !statement || statement.childForFieldName('left')?.id !== list.id) return false;
   if (statement.type !== 'assignment_statement' && statement.type !== 'short_var_declaration') return false;
   const values = namedChildren(statement.childForFieldName('right')!);
-  const derive = values.length === 1 ? derivingCall(file, values[0]) : null;
+  const derive = values.length === 1 ? derivingCallOrSummary(file, values[0]) : null;
   return !(derive && derive.parent.type === 'identifier' && file.resolution.resolve(derive.parent) === variable);
 }
 
