@@ -283,6 +283,17 @@ async function scenarios() {
     await command('View: Close All Editors');
   });
 
+  await scenario('problems panel: the rule link of a finding opens its page offline in a Markdown preview', async () => {
+    await openFile(lostCancel);
+    await findMarker(lostCancel, (m) => m.code === 'lost-cancel');
+    await page.locator('.markers-panel .monaco-list-row a', { hasText: /^lost-cancel$/ }).first().click();
+    await until('a "Preview lost-cancel.md" tab', async () => (await tabs()).some((t) => /^Preview lost-cancel\.md/.test(t)));
+    // The link keeps the keyboard focus (and shows its tooltip): give it back to the editor before the palette.
+    await page.mouse.move(0, 0);
+    await focusEditor();
+    await command('View: Close All Editors');
+  });
+
   await scenario('command palette: "Go Concurrency Lint: Scan Workspace" lists findings of files never opened', async () => {
     const before = await markers('discarded-cancel/bad.go');
     if (before.length) throw new Error(`discarded-cancel/bad.go is listed before the scan: ${before.length} findings`);

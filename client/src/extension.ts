@@ -53,7 +53,12 @@ interface ScanSummary {
 
 type ServerStatus = { state: 'ready' | 'disabled' } | { state: 'scanning'; percentage: number; message: string } | { state: 'scanFailed'; message: string };
 
+/** The path of the documentation links handled by this extension's URI handler. */
+const DOCUMENTATION_PATH = '/documentation';
+
 let client: LanguageClient | undefined;
+/** This extension's id (publisher.name), the authority of its documentation links. */
+let extensionId: string | undefined;
 let outputChannel: vscode.LogOutputChannel | undefined;
 let status: vscode.LanguageStatusItem | undefined;
 let serverStatus: ServerStatus | { state: 'starting' | 'stopped' | 'failed' } = { state: 'starting' };
@@ -129,12 +134,17 @@ function crashHandler(): ErrorHandler {
   };
 }
 
-/** The rule's code links to its page shipped in the extension, opened in VS Code (offline), rather than the web page. */
+/**
+ * The rule's code links to its page shipped in the extension, opened in VS
+ * Code (offline), rather than the web page. The link is a URI of VS Code's own
+ * scheme for this extension, which VS Code hands to its URI handler (the hover
+ * and the Problems panel open links without running `command:` URIs).
+ */
 function linkDocumentation(diagnostic: vscode.Diagnostic): void {
   const code = diagnostic.code;
-  if (diagnostic.source !== SOURCE || typeof code !== 'object' || code === null) return;
-  const ruleId = String(code.value);
-  diagnostic.code = { value: code.value, target: vscode.Uri.parse(`command:${SHOW_DOCUMENTATION}?${encodeURIComponent(JSON.stringify([ruleId]))}`) };
+  if (diagnostic.source !== SOURCE || typeof code !== 'object' || code === null || !extensionId) return;
+  const target = vscode.Uri.from({ scheme: vscode.env.uriScheme, authority: extensionId, path: DOCUMENTATION_PATH, query: `rule=${encodeURIComponent(String(code.value))}` });
+  diagnostic.code = { value: code.value, target };
 }
 
 /** Our diagnostics less those gopls already shows at the same place (goConcurrencyLint.deduplicateWithGopls). */
@@ -241,6 +251,7 @@ function stopClient(): Promise<void> {
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  extensionId = context.extension.id;
   outputChannel = vscode.window.createOutputChannel(NAME, { log: true });
   status = vscode.languages.createLanguageStatusItem(`${SECTION}.status`, { language: 'go' });
   status.name = NAME;
@@ -252,6 +263,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand(`${SECTION}.showOutput`, () => outputChannel?.show(true)),
     vscode.commands.registerCommand(`${SECTION}.scanWorkspace`, () => scanWorkspace(vscode.ProgressLocation.Notification)),
     vscode.commands.registerCommand(SHOW_DOCUMENTATION, (ruleId?: unknown) => showDocumentation(context, ruleId)),
+    vscode.window.registerUriHandler({
+      handleUri: (uri) => (uri.path === DOCUMENTATION_PATH ? showDocumentation(context, new URLSearchParams(uri.query).get('rule') ?? undefined) : undefined),
+    }),
     vscode.commands.registerCommand(SELECT_RANGE, (uri: string, range: { start: vscode.Position; end: vscode.Position }) => selectRange(uri, range)),
     vscode.commands.registerCommand(`${SECTION}.statusActions`, async () => {
       const picked = await vscode.window.showQuickPick(['Show Output', 'Restart Server', 'Scan Workspace'], { title: NAME });
