@@ -288,9 +288,10 @@ async function scenarios() {
     await findMarker(lostCancel, (m) => m.code === 'lost-cancel');
     await page.locator('.markers-panel .monaco-list-row a', { hasText: /^lost-cancel$/ }).first().click();
     await until('a "Preview lost-cancel.md" tab', async () => (await tabs()).some((t) => /^Preview lost-cancel\.md/.test(t)));
-    // The link keeps the keyboard focus (and shows its tooltip): give it back to the editor before the palette.
+    // The link keeps the keyboard focus (and the preview's webview may take it): put it in a text editor, by its tab, before the palette.
     await page.mouse.move(0, 0);
-    await focusEditor();
+    await page.locator('.tabs-container .tab', { hasText: 'bad.go' }).first().click();
+    await until('the bad.go editor to have the focus', () => page.evaluate(() => !!document.activeElement?.closest('.monaco-editor')));
     await command('View: Close All Editors');
   });
 
