@@ -20,7 +20,7 @@ const SQL_PATH = 'database/sql';
  */
 export const SQL_CONTEXT_TWINS: Readonly<Record<SqlType, Readonly<Record<string, string>>>> = {
   DB: { Query: 'QueryContext', QueryRow: 'QueryRowContext', Exec: 'ExecContext', Prepare: 'PrepareContext', Begin: 'BeginTx', Ping: 'PingContext' },
-  Tx: { Query: 'QueryContext', QueryRow: 'QueryRowContext', Exec: 'ExecContext', Prepare: 'PrepareContext' },
+  Tx: { Query: 'QueryContext', QueryRow: 'QueryRowContext', Exec: 'ExecContext', Prepare: 'PrepareContext', Stmt: 'StmtContext' },
   Stmt: { Query: 'QueryContext', QueryRow: 'QueryRowContext', Exec: 'ExecContext' },
   Conn: {},
 };

@@ -45,6 +45,7 @@ const SQL_WORK: Readonly<Record<string, string>> = {
   Prepare: 'preparing the statement',
   Begin: 'beginning the transaction',
   Ping: 'the ping',
+  Stmt: 'preparing the statement on the transaction',
 };
 
 export const missingContextVariant: Rule = {
@@ -55,9 +56,9 @@ export const missingContextVariant: Rule = {
   summary: 'A call that cannot be cancelled where a context-taking twin exists (http.Get, http.NewRequest, exec.Command, net.Dial, db.Query...).',
   nodeTypes: ['call_expression'],
   // The package calls need their import in the file; a sql receiver may be declared in another file.
-  tokens: ['net/http', 'os/exec', '"net"', 'crypto/tls', 'Query', 'Exec', 'Prepare', 'Begin', 'Ping'],
+  tokens: ['net/http', 'os/exec', '"net"', 'crypto/tls', 'Query', 'Exec', 'Prepare', 'Begin', 'Ping', 'Stmt'],
   // The visited call is the finding's: its callee's name is in its own text.
-  nodeTokens: ['Get', 'Head', 'Post', 'NewRequest', 'Command', 'Dial', 'Lookup', 'Query', 'Exec', 'Prepare', 'Begin', 'Ping'],
+  nodeTokens: ['Get', 'Head', 'Post', 'NewRequest', 'Command', 'Dial', 'Lookup', 'Query', 'Exec', 'Prepare', 'Begin', 'Ping', 'Stmt'],
   visit(call, context) {
     const { file } = context;
     const callee = call.childForFieldName('function');
