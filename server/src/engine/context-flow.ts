@@ -122,8 +122,8 @@ export function looksAtContext(file: GoFile, code: Node, parameter: Declaration)
 /** Per file: its package name, and its functions that return a context derived from one of their parameters (name → parameter index). */
 const DERIVING_FUNCTIONS: FileFactKind<{ packageName: string; byName: Map<string, number> }> = {
   key: 'context-flow.derivingFunctions',
-  compute(root, path, text) {
-    const file = new GoFile(path, text, root.tree);
+  compute(root, path, text, own) {
+    const file = own ?? new GoFile(path, text, root.tree);
     const byName = new Map<string, number>();
     for (const fn of namedChildren(root)) {
       if (fn.type !== 'function_declaration' || !fn.childForFieldName('result')) continue;

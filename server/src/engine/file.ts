@@ -168,7 +168,7 @@ export class GoFile {
   /** `kind`'s fact of this file (first) and of every other file of the package. */
   packageFacts<T>(kind: FileFactKind<T>): T[] {
     if (!this.facts.has(kind.key)) {
-      const value = kind.compute(this.root, this.path, this.text);
+      const value = kind.compute(this.root, this.path, this.text, this);
       this.facts.set(kind.key, value);
       this.packageIndex?.rememberFact(this.path, this.text, kind, value);
     }

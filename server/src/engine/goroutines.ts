@@ -668,8 +668,8 @@ function siblingMethodsNamed(file: GoFile, name: string): number {
 /** Per file: its functions and methods that run forever (for `go s.listen()` where listen is in another file). */
 const FOREVER_FUNCTIONS: FileFactKind<ForeverFacts> = {
   key: 'goroutines.forever',
-  compute(root, path, text) {
-    const file = new GoFile(path, text, root.tree);
+  compute(root, path, text, own) {
+    const file = own ?? new GoFile(path, text, root.tree);
     const lines = new LineIndex(text);
     const place = (start: number, end: number): PlaceInFile => ({ path, start, end, range: { start: lines.position(start), end: lines.position(end) } });
     const facts: ForeverFacts = { packageName: file.packageName, functions: [] };

@@ -3,6 +3,7 @@
 // per file and recomputed only when its text changes.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import type { GoFile } from './file';
 import type { Node, Tree } from 'web-tree-sitter';
 import type { GoParser } from './parser';
 
@@ -301,6 +302,10 @@ function isFile(path: string): boolean {
 /** A fact computed from one file's syntax tree alone; `key` names it in the per-file caches. */
 export interface FileFactKind<T> {
   readonly key: string;
-  /** The fact of the file at `path` with `text`, whose tree's root is `root`. */
-  compute(root: Node, path: string, text: string): T;
+  /**
+   * The fact of the file at `path` with `text`, whose tree's root is `root`;
+   * `file` is given when the fact is asked for the file being linted (a kind
+   * that needs scopes uses it rather than resolving the file again).
+   */
+  compute(root: Node, path: string, text: string, file?: GoFile): T;
 }

@@ -75,9 +75,24 @@ function reportElsewhere(goStatement: Node, context: RuleContext): void {
 
 /** The first `go` statement of the file whose callee has the same text (one finding per function run). */
 function firstGoStatementNamed(file: GoFile, goStatement: Node): Node | undefined {
-  const callee = (s: Node) => s.namedChild(0)?.childForFieldName('function')?.text;
-  const name = callee(goStatement);
-  return file.root.descendantsOfType('go_statement').find((s): s is Node => !!s && callee(s) === name);
+  let first = firstByCallee.get(file);
+  if (!first) {
+    // One walk per file version, not one per `go` statement asked about.
+    first = new Map();
+    for (const s of file.root.descendantsOfType('go_statement')) {
+      const name = s ? calleeText(s) : undefined;
+      if (s && name !== undefined && !first.has(name)) first.set(name, s);
+    }
+    firstByCallee.set(file, first);
+  }
+  const name = calleeText(goStatement);
+  return name === undefined ? undefined : first.get(name);
+}
+
+const firstByCallee = new WeakMap<GoFile, Map<string, Node>>();
+
+function calleeText(goStatement: Node): string | undefined {
+  return goStatement.namedChild(0)?.childForFieldName('function')?.text;
 }
 
 /**
