@@ -1,6 +1,7 @@
 // npm run bench: measures the CLI and the language server on Go's own source
 // tree ($(go env GOROOT)/src) against references run in the same session,
-// and prints a table. Needs Go (`apt-get install golang-go`) and a build.
+// and prints a table. Needs Go (`apt-get install golang-go`) and a build;
+// gopls (`apt-get install gopls`), when installed, answers the same edits.
 // Options: --quick (fewer samples), --skip-vet (skip the slow go vet run).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, statSync } from 'node:fs';
@@ -33,6 +34,11 @@ function time(command, args, options = {}) {
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   if (result.error) throw result.error;
   return { seconds, stdout: result.stdout, status: result.status };
+}
+
+/** True when `name` runs (gopls is measured beside our server only when installed). */
+function hasCommand(name) {
+  return spawnSync(name, ['version'], { stdio: 'ignore' }).status === 0;
 }
 
 /** Peak resident memory of a finished child, from /usr/bin/time when present. */
@@ -98,22 +104,32 @@ if (!skipVet) {
 }
 
 // 3. Language server: change-to-diagnostics latency, memory across edits.
-async function startServer(folders = []) {
-  const child = spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+/** Starts a language server over stdio: ours, or gopls (`command`) on the same edits. */
+async function startServer(folders = [], command = [process.execPath, server, '--stdio'], settings = null) {
+  const child = spawn(command[0], command.slice(1), { stdio: ['pipe', 'pipe', 'ignore'] });
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   const waiters = [];
   connection.onNotification('textDocument/publishDiagnostics', (p) => {
-    for (const w of [...waiters]) if (w.uri === p.uri && w.version === p.version) waiters.splice(waiters.indexOf(w), 1) && w.resolve(p);
+    for (const w of [...waiters]) if (w.uri === p.uri && (w.version === p.version || (p.version === undefined && w.any))) waiters.splice(waiters.indexOf(w), 1) && w.resolve(p);
   });
-  connection.onRequest('workspace/configuration', () => [null]);
+  connection.onRequest('workspace/configuration', (p) => p.items.map(() => settings));
+  // gopls asks for progress tokens and capability registrations: accept them all.
+  connection.onRequest(() => null);
+  connection.onNotification(() => {});
   connection.listen();
   const workspaceFolders = folders.map((f) => ({ uri: pathToFileURL(f).href, name: f }));
-  await connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {}, workspaceFolders });
+  await connection.sendRequest('initialize', { processId: process.pid, rootUri: folders[0] ? pathToFileURL(folders[0]).href : null, capabilities: { textDocument: { publishDiagnostics: { versionSupport: true } }, workspace: { configuration: true } }, workspaceFolders, initializationOptions: settings });
   await connection.sendNotification('initialized', {});
-  const published = (uri, version) => new Promise((resolve) => waiters.push({ uri, version, resolve }));
+  // A server that publishes without versions (not ours) counts its first publication after the change.
+  const published = (uri, version) => new Promise((resolve) => waiters.push({ uri, version, any: true, resolve }));
   const peakMB = () => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))[1]) / 1024;
   const rssMB = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))[1]) / 1024;
-  return { child, connection, published, peakMB, rssMB };
+  const stop = async () => {
+    await connection.sendRequest('shutdown').catch(() => {});
+    await connection.sendNotification('exit').catch(() => {});
+    child.kill();
+  };
+  return { child, connection, published, peakMB, rssMB, stop };
 }
 
 /** An edit that adds a discarded-cancel finding (and the context import when the file lacks it), and its undo. */
@@ -133,15 +149,31 @@ function findingEdit(text) {
   return { add, remove };
 }
 
+/**
+ * An edit inside a function body, as typing makes: a statement with a
+ * discarded-cancel finding added at the top of transport.go's roundTrip, and
+ * its undo.
+ */
+function bodyEdit(text) {
+  const lines = text.split('\n');
+  const line = lines.findIndex((l) => l.startsWith('func (t *Transport) roundTrip(')) + 1;
+  const at = { line, character: 0 };
+  const add = [{ range: { start: at, end: at }, text: '\t_, _ = context.WithCancel(req.Context())\n' }];
+  const remove = [{ range: { start: at, end: { line: line + 1, character: 0 } }, text: '' }];
+  return { add, remove };
+}
+
 /** Change-to-diagnostics times: each change `pauseMs` after the previous diagnostics (170: after a pause; 50: typing). */
-async function latency(path, samples, pauseMs = 170) {
-  const s = await startServer();
+async function latency(path, samples, { pauseMs = 170, edit = findingEdit, gopls = false } = {}) {
+  const s = gopls ? await startServer([src], ['gopls', 'serve'], { diagnosticsDelay: '0s' }) : await startServer();
   const uri = pathToFileURL(path).href;
   const text = readFileSync(path, 'utf8');
   const opened = s.published(uri, 1);
   await s.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'go', version: 1, text } });
   await opened;
-  const { add, remove } = findingEdit(text);
+  // gopls loads the workspace first: let it settle before timing.
+  if (gopls) await new Promise((r) => setTimeout(r, 5000));
+  const { add, remove } = edit(text);
   const times = [];
   let version = 1;
   for (let i = 0; i < samples; i++) {
@@ -161,18 +193,31 @@ async function latency(path, samples, pauseMs = 170) {
 const transport = join(src, 'net/http/transport.go');
 const largest = files.reduce((a, b) => (statSync(a).size >= statSync(b).size ? a : b));
 const samples = quick ? 10 : 50;
+const ms = (times) => `${percentile(times, 50).toFixed(1)} / ${percentile(times, 95).toFixed(1)} ms`;
 for (const path of [transport, largest]) {
   const { s, times } = await latency(path, samples);
   const n = readFileSync(path, 'utf8').split('\n').length;
-  row(`LSP change-to-diagnostics p50 / p95, ${path.slice(src.length + 1)} (${n} lines)`, `${percentile(times, 50).toFixed(1)} / ${percentile(times, 95).toFixed(1)} ms`, '', `${times.length} changes`);
-  await s.connection.sendRequest('shutdown');
-  await s.connection.sendNotification('exit');
+  row(`LSP change-to-diagnostics p50 / p95, ${path.slice(src.length + 1)} (${n} lines), a function added and removed`, ms(times), '', `${times.length} changes`);
+  await s.stop();
 }
 {
-  const { s, times } = await latency(transport, samples, 50);
-  row('LSP typing (each edit 50 ms after the previous diagnostics) p50 / p95, net/http/transport.go', `${percentile(times, 50).toFixed(1)} / ${percentile(times, 95).toFixed(1)} ms`, '', `${times.length} changes`);
-  await s.connection.sendRequest('shutdown');
-  await s.connection.sendNotification('exit');
+  const ours = await latency(transport, samples, { edit: bodyEdit });
+  await ours.s.stop();
+  let reference = '';
+  let note = `${ours.times.length} changes`;
+  if (hasCommand('gopls')) {
+    const gopls = await latency(transport, samples, { edit: bodyEdit, gopls: true });
+    await gopls.s.stop();
+    row('gopls change-to-diagnostics p50 / p95, net/http/transport.go, the same edits (reference)', ms(gopls.times), '1.00', 'diagnosticsDelay 0s; its first publication after each change');
+    reference = (percentile(ours.times, 95) / percentile(gopls.times, 95)).toFixed(3);
+    note += `; ${(percentile(gopls.times, 95) / percentile(ours.times, 95)).toFixed(1)}x faster than gopls at p95`;
+  }
+  row('LSP change-to-diagnostics p50 / p95, net/http/transport.go, a statement added and removed in a function', ms(ours.times), reference, note);
+}
+{
+  const { s, times } = await latency(transport, samples, { pauseMs: 50, edit: bodyEdit });
+  row('LSP typing (each edit 50 ms after the previous diagnostics) p50 / p95, net/http/transport.go, in a function', ms(times), '', `${times.length} changes`);
+  await s.stop();
 }
 
 // Memory across 1,000 edits (bursts, as typing), on transport.go.
@@ -187,8 +232,7 @@ for (const path of [transport, largest]) {
   }
   const after = s.rssMB();
   row('LSP memory: resident before / after 1,000 edits on transport.go', `${before.toFixed(0)} / ${after.toFixed(0)} MB`, '', `peak ${s.peakMB().toFixed(0)} MB`);
-  await s.connection.sendRequest('shutdown');
-  await s.connection.sendNotification('exit');
+  await s.stop();
 }
 
 // The server's workspace scan of the whole tree (worker threads in the server process).
@@ -200,8 +244,7 @@ for (const path of [transport, largest]) {
   row('LSP workspace scan, whole tree', fmt(seconds), (seconds / gofmt.seconds).toFixed(2), `${summary.files} files, ${summary.findings} findings`);
   await new Promise((r) => setTimeout(r, 1000));
   row('LSP memory after the workspace scan: resident / peak', `${s.rssMB().toFixed(0)} / ${s.peakMB().toFixed(0)} MB`, '', 'peak includes the scan workers');
-  await s.connection.sendRequest('shutdown');
-  await s.connection.sendNotification('exit');
+  await s.stop();
 }
 
 const width = Math.max(...rows.map((r) => r.what.length));
