@@ -293,3 +293,25 @@ func none(x int) { _ = 4 }
     assert.equal(contextInScope(file, at('4')), null);
   });
 });
+
+describe('facts across edits', () => {
+  test('a fact computed outside functions is kept across edits inside functions (the editor) and computed again when a declaration outside them changes', async () => {
+    const analyzer = await sharedAnalyzer();
+    let computed = 0;
+    const kind = { key: 'test-outside-functions', outsideFunctions: true, compute: () => ({ version: ++computed }) };
+    const path = '/tmp/gcl-facts-across-edits/a.go';
+    const factOf = (text: string) => {
+      const tree = analyzer.parser.parse(text);
+      try {
+        return new GoFile(path, text, tree, analyzer.packages).packageFacts(kind)[0];
+      } finally {
+        tree.delete();
+      }
+    };
+    const first = factOf('package p\n\ntype T struct{}\n\nfunc f() { x := 1 }\n');
+    assert.equal(factOf('package p\n\ntype T struct{}\n\n// f.\nfunc f() { x := 2; go g() }\n'), first);
+    assert.notEqual(factOf('package p\n\ntype T struct{ a int }\n\nfunc f() { x := 2 }\n'), first);
+    assert.notEqual(factOf('package p\n\nimport "sync"\n\ntype T struct{ a int }\n\nfunc f() { x := 2 }\n'), first);
+    assert.equal(computed, 3);
+  });
+});

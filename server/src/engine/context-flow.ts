@@ -171,16 +171,17 @@ export function derivingCallOrSummary(file: GoFile, call: Node): DerivingCall | 
   if (direct || call.type !== 'call_expression') return direct;
   const callee = call.childForFieldName('function');
   if (callee?.type !== 'identifier') return null;
-  const declaration = file.resolution.resolve(callee);
-  // A local function value is not known; a function of this file or of another file of the package is.
-  if (declaration && (declaration.kind !== 'package' || declaration.node.parent?.type !== 'function_declaration')) return null;
   const index = file
     .packageFacts(DERIVING_FUNCTIONS)
     .filter((f) => f.packageName === file.packageName)
     .map((f) => f.byName.get(callee.text))
     .find((i) => i !== undefined);
+  if (index === undefined) return null;
+  // A local function value is not known; a function of this file or of another file of the package is (names first: resolving costs more).
+  const declaration = file.resolution.resolve(callee);
+  if (declaration && (declaration.kind !== 'package' || declaration.node.parent?.type !== 'function_declaration')) return null;
   const args = call.childForFieldName('arguments');
   const list = args ? namedChildren(args) : [];
-  if (index === undefined || index >= list.length || args?.children.some((c) => c?.type === '...')) return null;
+  if (index >= list.length || args?.children.some((c) => c?.type === '...')) return null;
   return { name: callee.text, parent: unparen(list[index]), rest: list.filter((_, i) => i !== index) };
 }

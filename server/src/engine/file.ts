@@ -158,7 +158,7 @@ export class GoFile {
     }
     if (this.cachedFieldsRead.has(name)) return true;
     let read = this.siblingsReadField.get(name);
-    if (read === undefined) this.siblingsReadField.set(name, (read = this.packageIndex?.siblingReadsField(this.path, name) ?? false));
+    if (read === undefined) this.siblingsReadField.set(name, (read = this.packageIndex?.siblingReadsField(this.path, name, this.readSibling) ?? false));
     return read;
   }
 
@@ -168,15 +168,24 @@ export class GoFile {
   /** `kind`'s fact of this file (first) and of every other file of the package. */
   packageFacts<T>(kind: FileFactKind<T>): T[] {
     if (!this.facts.has(kind.key)) {
-      const value = kind.compute(this.root, this.path, this.text, this);
+      const compute = () => kind.compute(this.root, this.path, this.text, this);
+      const value = this.packageIndex ? this.packageIndex.ownFact(this.path, this.root, kind, compute) : compute();
       this.facts.set(kind.key, value);
       this.packageIndex?.rememberFact(this.path, this.text, kind, value);
     }
-    // The siblings are read once per version of this file (each read checks every sibling on disk).
+    // One list per kind and version of this file.
     let all = this.packageFactLists.get(kind.key) as T[] | undefined;
-    if (!all) this.packageFactLists.set(kind.key, (all = [this.facts.get(kind.key) as T, ...(this.packageIndex?.siblingFacts(this.path, kind) ?? [])]));
+    if (!all) this.packageFactLists.set(kind.key, (all = [this.facts.get(kind.key) as T, ...(this.packageIndex?.siblingFacts(this.path, kind, this.readSibling) ?? [])]));
     return [...all];
   }
 
   private readonly packageFactLists = new Map<string, unknown[]>();
+
+  /** The siblings' texts as this version of the file first read them: each is read (and its disk entry checked) once per lint, not once per kind of fact. */
+  private readonly siblingTexts = new Map<string, string | undefined>();
+
+  private readonly readSibling = (path: string): string | undefined => {
+    if (!this.siblingTexts.has(path)) this.siblingTexts.set(path, this.packageIndex?.read(path));
+    return this.siblingTexts.get(path);
+  };
 }

@@ -6,6 +6,7 @@ import { basename, dirname, join } from 'node:path';
 import type { GoFile } from './file';
 import type { Node, Tree } from 'web-tree-sitter';
 import type { GoParser } from './parser';
+import { namedChildren } from './syntax';
 
 export interface SourceReader {
   /** The current text of a file: an open editor buffer when there is one, else the disk. */
@@ -194,9 +195,43 @@ export class PackageIndex {
     }
   }
 
-  /** True when some other file of the package reads a field named `name`. */
-  siblingReadsField(path: string, name: string): boolean {
-    return this.timed(() => this.siblings(path).some((sibling) => this.factsOf(sibling)?.fieldsRead.has(name)));
+  /** The last value of each `outsideFunctions` kind of fact of each edited file, with the text it was computed from. */
+  private readonly ownFacts = new Map<string, { key: string; value: unknown }>();
+
+  /**
+   * `kind`'s fact of the file at `path` (being linted, with root `root`):
+   * for an `outsideFunctions` kind while trees are not kept (an editor, not
+   * a scan), the value of the file's previous version when its declarations
+   * outside functions are the same text.
+   */
+  ownFact<T>(path: string, root: Node, kind: FileFactKind<T>, compute: () => T): T {
+    if (!kind.outsideFunctions || this.keepTrees) return compute();
+    const key = namedChildren(root)
+      .filter((n) => n.type !== 'function_declaration' && n.type !== 'method_declaration' && n.type !== 'comment')
+      .map((n) => n.text)
+      .join('\u0000');
+    const id = `${kind.key}\u0000${path}`;
+    const cached = this.ownFacts.get(id);
+    if (cached?.key === key) return cached.value as T;
+    const value = compute();
+    this.ownFacts.delete(id);
+    this.ownFacts.set(id, { key, value });
+    // The files edited most recently.
+    if (this.ownFacts.size > 64) this.ownFacts.delete(this.ownFacts.keys().next().value!);
+    return value;
+  }
+
+  /** The current text of a file (through the reader: an open buffer or the disk). */
+  read(path: string): string | undefined {
+    return this.reader.read(path);
+  }
+
+  /**
+   * True when some other file of the package reads a field named `name`;
+   * `read` gives the siblings' texts (a linted file reads each once).
+   */
+  siblingReadsField(path: string, name: string, read: (path: string) => string | undefined = (p) => this.reader.read(p)): boolean {
+    return this.timed(() => this.siblings(path).some((sibling) => this.factsOf(sibling, read)?.fieldsRead.has(name)));
   }
 
   /** Drops cached facts of a file (created, deleted, or changed on disk). */
@@ -209,14 +244,14 @@ export class PackageIndex {
   private readonly derived = new Map<string, { text: string; values: Map<string, unknown> }>();
 
   /** `kind`'s fact of every other file of `path`'s package, computed once per file text. */
-  siblingFacts<T>(path: string, kind: FileFactKind<T>): T[] {
-    return this.timed(() => this.computeSiblingFacts(path, kind));
+  siblingFacts<T>(path: string, kind: FileFactKind<T>, read: (path: string) => string | undefined = (p) => this.reader.read(p)): T[] {
+    return this.timed(() => this.computeSiblingFacts(path, kind, read));
   }
 
-  private computeSiblingFacts<T>(path: string, kind: FileFactKind<T>): T[] {
+  private computeSiblingFacts<T>(path: string, kind: FileFactKind<T>, read: (path: string) => string | undefined): T[] {
     const out: T[] = [];
     for (const sibling of this.siblings(path)) {
-      const text = this.reader.read(sibling);
+      const text = read(sibling);
       if (text === undefined || this.tooLarge(text)) continue;
       let entry = this.derived.get(sibling);
       if (entry?.text !== text) this.derived.set(sibling, (entry = { text, values: new Map() }));
@@ -232,8 +267,8 @@ export class PackageIndex {
     return out;
   }
 
-  private factsOf(path: string): FileFacts | undefined {
-    const text = this.reader.read(path);
+  private factsOf(path: string, read: (path: string) => string | undefined): FileFacts | undefined {
+    const text = read(path);
     if (text === undefined || this.tooLarge(text)) return undefined;
     const cached = this.facts.get(path);
     if (cached?.text === text) return cached;
@@ -308,4 +343,11 @@ export interface FileFactKind<T> {
    * that needs scopes uses it rather than resolving the file again).
    */
   compute(root: Node, path: string, text: string, file?: GoFile): T;
+  /**
+   * Computed from the top-level declarations other than functions and
+   * methods alone (the package clause, imports, types, variables,
+   * constants): an edit inside functions leaves it as it was, so the editor
+   * keeps it across such edits (PackageIndex.ownFact).
+   */
+  readonly outsideFunctions?: boolean;
 }

@@ -77,6 +77,7 @@ function localTypeName(type: Node | null): string | null {
 
 export const SYNC_FACTS: FileFactKind<SyncFacts> = {
   key: 'sync-map-facts',
+  outsideFunctions: true,
   compute(root) {
     const imports = readImports(root);
     const facts: SyncFacts = {
