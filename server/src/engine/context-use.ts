@@ -8,7 +8,7 @@ import { contextInScope, type ContextInScope } from './context';
 import type { GoFile } from './file';
 import { readImports, type Imports } from './imports';
 import type { FileFactKind } from './package';
-import { enclosingFunction, namedChildren, topLevelFunction, unparen } from './syntax';
+import { enclosingFunction, namedChildren, topLevel, topLevelFunction, unparen } from './syntax';
 
 /** True when a type expression names context.Context, given a file's import table. */
 export function namesContextType(imports: Imports, type: Node): boolean {
@@ -40,7 +40,7 @@ export function contextFirstFunctions(root: Node, imports: Imports): Set<string>
 export const CONTEXT_FIRST_FUNCTIONS: FileFactKind<{ packageName: string; names: ReadonlySet<string> }> = {
   key: 'context-first-functions',
   compute(root) {
-    const packageName = root.namedChildren.find((c) => c?.type === 'package_clause')?.namedChild(0)?.text ?? '';
+    const packageName = topLevel(root).find((c) => c?.type === 'package_clause')?.namedChild(0)?.text ?? '';
     return { packageName, names: contextFirstFunctions(root, readImports(root)) };
   },
 };
@@ -408,6 +408,7 @@ export function deliberateDetach(file: GoFile, empty: Node, derived: Node, scope
 
 /** How many calls of the file to `callee` (as written) take an empty context as their first argument; 0 when another call of it takes something else first. */
 function sameCalleeWithEmptyContext(file: GoFile, callee: string): number {
+  file.dependsOn(callee);
   let counts = emptyContextCallees.get(file);
   if (!counts) {
     emptyContextCallees.set(file, (counts = new Map()));
@@ -442,7 +443,7 @@ export const CONTEXT_PARAMETER_USE: FileFactKind<{ packageName: string; ignored:
         else named.add(name);
       }
     }
-    return { packageName: root.namedChildren.find((c) => c?.type === 'package_clause')?.namedChild(0)?.text ?? '', ignored, named };
+    return { packageName: topLevel(root).find((c) => c?.type === 'package_clause')?.namedChild(0)?.text ?? '', ignored, named };
   },
 };
 

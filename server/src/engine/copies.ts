@@ -7,7 +7,7 @@ import type { Node } from 'web-tree-sitter';
 import type { GoFile } from './file';
 import type { FileFactKind } from './package';
 import { declaredType, holdsByValue, mayHoldByValue } from './syncmap';
-import { namedChildren, unparen, walk } from './syntax';
+import { namedChildren, topLevel, unparen, walk } from './syntax';
 
 export type CopyKind = 'parameter' | 'receiver' | 'result' | 'dereference' | 'assignment' | 'range';
 
@@ -158,6 +158,8 @@ export function pointerParameterEdits(file: GoFile, copy: Copy): { start: number
   const fnName = p.function.childForFieldName('name');
   if (!fnName) return null;
   const fnDeclaration = file.resolution.resolve(fnName);
+  // The edits reach every call site of the function in the file.
+  file.dependsOn(fnName.text);
   let ok = true;
   walk(file.root, (n) => {
     if (!ok) return false;
@@ -190,7 +192,7 @@ const IDENTIFIERS: FileFactKind<{ packageName: string; names: Set<string> }> = {
       if (n.type === 'identifier') names.add(n.text);
       return true;
     });
-    return { packageName: root.namedChildren.find((c) => c?.type === 'package_clause')?.namedChild(0)?.text ?? '', names };
+    return { packageName: topLevel(root).find((c) => c?.type === 'package_clause')?.namedChild(0)?.text ?? '', names };
   },
 };
 

@@ -8,7 +8,7 @@ import { readImports, type Imports } from './imports';
 import { NoReturn } from './noreturn';
 import { fieldsRead, type FileFactKind, type PackageIndex } from './package';
 import { Resolution } from './scope';
-import { functionBody } from './syntax';
+import { functionBody, topLevel } from './syntax';
 
 /**
  * What a file's code is for, which decides how much some findings matter:
@@ -44,6 +44,8 @@ export function codeKindOf(path: string, packageName: string, moduleRoot?: strin
   if (packageName === 'main' || near.slice(0, -1).some((d) => PROGRAM_DIRECTORY.test(d)) || /^commands?$/.test(near[near.length - 1] ?? '')) return 'program';
   return 'library';
 }
+
+const WORD_PATTERN = /[\p{L}_][\p{L}\p{N}_]*/gu;
 
 export class GoFile {
   private cachedImports?: Imports;
@@ -96,7 +98,7 @@ export class GoFile {
   private cachedPackageName?: string;
 
   get packageName(): string {
-    return (this.cachedPackageName ??= this.root.namedChildren.find((c) => c?.type === 'package_clause')?.namedChild(0)?.text ?? '');
+    return (this.cachedPackageName ??= topLevel(this.root).find((c) => c?.type === 'package_clause')?.namedChild(0)?.text ?? '');
   }
 
   get isTestFile(): boolean {
@@ -108,6 +110,12 @@ export class GoFile {
   /** What the file's code is for, from its name, directories and package clause (see CodeKind). */
   get codeKind(): CodeKind {
     return (this.cachedCodeKind ??= codeKindOf(this.path, this.packageName, this.moduleRootSource?.()));
+  }
+
+  /** The names of the file's functions that never return (every path ends in panic, os.Exit, an endless loop...). */
+  get neverReturningFunctions(): ReadonlySet<string> {
+    this.cachedNoReturn ??= new NoReturn(this.root, this.resolution);
+    return this.cachedNoReturn.functions;
   }
 
   /** True when the call can never return (panic, os.Exit, log.Fatal, a same-file function that always does...). */
@@ -150,8 +158,26 @@ export class GoFile {
     return type.type === 'type_identifier' && type.text === name && this.imports.dotImported.has(path);
   }
 
+  /**
+   * Where the linter collects the words that what is being linted depends on
+   * beyond its own declaration's text (see linter/reuse.ts); none when unset.
+   */
+  dependencies?: Set<string>;
+
+  /**
+   * Records that the current finding (or its absence) depends on what other
+   * declarations of the file say about `word`: a field read, a callee's call
+   * sites, a method's name. An edit of a declaration holding that word lints
+   * the current declaration again.
+   */
+  dependsOn(word: string): void {
+    if (!this.dependencies) return;
+    for (const w of word.match(WORD_PATTERN) ?? []) this.dependencies.add(w);
+  }
+
   /** True when any file of the package, this one included, reads a field named `name`. */
   packageReadsField(name: string): boolean {
+    this.dependsOn(name);
     if (!this.cachedFieldsRead) {
       this.cachedFieldsRead = fieldsRead(this.root);
       this.packageIndex?.rememberFieldsRead(this.path, this.text, this.cachedFieldsRead);
@@ -183,6 +209,11 @@ export class GoFile {
 
   /** The siblings' texts as this version of the file first read them: each is read (and its disk entry checked) once per lint, not once per kind of fact. */
   private readonly siblingTexts = new Map<string, string | undefined>();
+
+  /** Gives the siblings' texts read already (by the caller, for the same lint). */
+  knowSiblingTexts(texts: readonly (readonly [string, string | undefined])[]): void {
+    for (const [path, text] of texts) if (!this.siblingTexts.has(path)) this.siblingTexts.set(path, text);
+  }
 
   private readonly readSibling = (path: string): string | undefined => {
     if (!this.siblingTexts.has(path)) this.siblingTexts.set(path, this.packageIndex?.read(path));

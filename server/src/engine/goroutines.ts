@@ -13,7 +13,7 @@ import type { FileFactKind } from './package';
 import { LineIndex, type Position } from './positions';
 import { isInfiniteLoop, loopJumps } from './loops';
 import { ownNodes, type NodeKind } from './own-nodes';
-import { enclosingFunction, isAncestor, isFunction, namedChildren, statementsOf, topLevelFunction, unparen, walk } from './syntax';
+import { enclosingFunction, isAncestor, isFunction, namedChildren, statementsOf, topLevel, topLevelFunction, unparen, walk } from './syntax';
 
 /** The call of a `go` statement. */
 export function goCall(goStatement: Node): Node | null {
@@ -41,6 +41,7 @@ const goroutineFunctions = new WeakMap<GoFile, Map<number, Node | null>>();
 const methodsByFile = new WeakMap<GoFile, Map<string, Node[]>>();
 
 function methodsNamed(file: GoFile, name: string | undefined): Node[] {
+  if (name) file.dependsOn(name);
   let methods = methodsByFile.get(file);
   if (!methods) {
     methods = new Map();
@@ -575,6 +576,7 @@ function startedByPackageInitializer(file: GoFile, goStatement: Node): boolean {
   const starter = topLevelFunction(goStatement);
   const name = starter?.type === 'function_declaration' ? starter.childForFieldName('name')?.text : undefined;
   if (!name) return false;
+  file.dependsOn(name);
   const calls = [...file.text.matchAll(new RegExp(`(?<![\\w.])${name}\\(`, 'g'))].map((m) => m.index!).filter((i) => i < starter!.startIndex || i > starter!.endIndex);
   return calls.length > 0 && calls.every((i) => {
     const node = file.root.descendantForIndex(i, i + 1);
@@ -650,7 +652,7 @@ interface ForeverFacts {
 const METHOD_NAMES: FileFactKind<{ packageName: string; names: string[] }> = {
   key: 'goroutines.methodNames',
   compute(root) {
-    const packageName = root.namedChildren.find((c) => c?.type === 'package_clause')?.namedChild(0)?.text ?? '';
+    const packageName = topLevel(root).find((c) => c?.type === 'package_clause')?.namedChild(0)?.text ?? '';
     const names = namedChildren(root).flatMap((n) => (n.type === 'method_declaration' ? [n.childForFieldName('name')?.text ?? ''] : []));
     return { packageName, names };
   },

@@ -1,6 +1,6 @@
 // The file's import table: which local names refer to which package paths.
 import type { Node } from 'web-tree-sitter';
-import { stringLiteralValue, walk } from './syntax';
+import { stringLiteralValue, topLevel, walk } from './syntax';
 
 export interface Imports {
   /** Local name (alias or default package name) to import path. */
@@ -30,7 +30,7 @@ export function canonicalImportPath(path: string): string {
 export function readImports(root: Node): Imports {
   const byName = new Map<string, string>();
   const dotImported = new Set<string>();
-  for (const child of root.namedChildren) {
+  for (const child of topLevel(root)) {
     if (child?.type !== 'import_declaration') continue;
     walk(child, (n) => {
       if (n.type !== 'import_spec') return true;

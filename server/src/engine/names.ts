@@ -2,7 +2,7 @@
 // shadowing anything.
 import type { Node } from 'web-tree-sitter';
 import type { GoFile } from './file';
-import { topLevelFunction, walk } from './syntax';
+import { topLevel, topLevelFunction, walk } from './syntax';
 
 /**
  * `base`, or `base2`, `base3`... : the first name that no identifier of the
@@ -16,7 +16,7 @@ export function freeName(file: GoFile, at: Node, base: string): string {
     if (n.type === 'identifier') taken.add(n.text);
     return true;
   });
-  for (const child of file.root.namedChildren) {
+  for (const child of topLevel(file.root)) {
     if (child && child.type !== 'function_declaration' && child.type !== 'method_declaration') {
       walk(child, (n) => {
         if (n.type === 'identifier' || n.type === 'type_identifier') taken.add(n.text);

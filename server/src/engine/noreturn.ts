@@ -20,22 +20,39 @@ const METHODS = new Set(['Fatal', 'Fatalf', 'Fatalln', 'FailNow', 'SkipNow']);
 const TESTING_METHODS = new Set(['Skip', 'Skipf']);
 const TESTING_TYPE = /^\*?testing\.(T|B|F|TB)$/;
 
+/** Words without which a body always reaches its end: the never-returning calls above, endless loops, select {}, goto. */
+const ENDS = /\b(panic|Exit|Fatal\w*|Panic\w*|Goexit|FailNow|Skip\w*|for|select|goto)\b/;
+
 export class NoReturn {
   private readonly localFunctions = new Set<string>();
 
   constructor(root: Node, private readonly resolution: Resolution) {
     const declarations = namedChildren(root).filter((n) => n.type === 'function_declaration' && n.childForFieldName('body'));
+    // A body can only fail to reach its end through a call that never returns, a loop without exit or a
+    // select {} (`for`, `select`), or a goto: one whose text holds none of those words, nor the name of a
+    // function found so far, is not built into a graph at all.
+    const candidates = declarations.filter((fn) => ENDS.test(fn.childForFieldName('body')!.text));
+    let others = declarations.filter((fn) => !candidates.includes(fn));
     for (let changed = true; changed; ) {
       changed = false;
-      for (const fn of declarations) {
+      for (const fn of candidates) {
         const name = fn.childForFieldName('name')!.text;
         if (this.localFunctions.has(name)) continue;
         if (!canReachExit(buildCfg(fn.childForFieldName('body')!, (c) => this.neverReturns(c)))) {
           this.localFunctions.add(name);
           changed = true;
+          // Functions that call this one may now never return too.
+          const calling = others.filter((other) => new RegExp(`(?<![\\p{L}\\p{N}_])${name}(?![\\p{L}\\p{N}_])`, 'u').test(other.childForFieldName('body')!.text));
+          candidates.push(...calling);
+          others = others.filter((other) => !calling.includes(other));
         }
       }
     }
+  }
+
+  /** The names of the file's functions that never return. */
+  get functions(): ReadonlySet<string> {
+    return this.localFunctions;
   }
 
   neverReturns(call: Node): boolean {

@@ -221,6 +221,11 @@ export class PackageIndex {
     return value;
   }
 
+  /** The other .go files of `path`'s package with their current texts (undefined: unreadable), in a fixed order. */
+  siblingTexts(path: string): [string, string | undefined][] {
+    return this.siblings(path).map((sibling) => [sibling, this.reader.read(sibling)]);
+  }
+
   /** The current text of a file (through the reader: an open buffer or the disk). */
   read(path: string): string | undefined {
     return this.reader.read(path);

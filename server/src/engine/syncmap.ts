@@ -11,7 +11,7 @@ import { readImports, type Imports } from './imports';
 import type { FileFactKind } from './package';
 import type { Declaration } from './scope';
 import { isTerminating } from './loops';
-import { enclosingFunction, isAncestor, isFunction, namedChildren, nodesOfTypes, statementsOf, topLevelFunction, unparen, walk } from './syntax';
+import { enclosingFunction, isAncestor, isFunction, namedChildren, nodesOfTypes, statementsOf, topLevel, topLevelFunction, unparen, walk } from './syntax';
 
 const SYNC_PATH = 'sync';
 
@@ -81,7 +81,7 @@ export const SYNC_FACTS: FileFactKind<SyncFacts> = {
   compute(root) {
     const imports = readImports(root);
     const facts: SyncFacts = {
-      packageName: root.namedChildren.find((c) => c?.type === 'package_clause')?.namedChild(0)?.text ?? '',
+      packageName: topLevel(root).find((c) => c?.type === 'package_clause')?.namedChild(0)?.text ?? '',
       fields: new Map(),
       variables: new Map(),
       embedding: new Set(),

@@ -1,5 +1,5 @@
 // Small helpers over tree-sitter-go's syntax tree.
-import type { Node } from 'web-tree-sitter';
+import type { Node, Tree } from 'web-tree-sitter';
 
 // Functions and the functions around a node live with the parent cache they need.
 export { enclosingFunction, FUNCTION_TYPES, isFunction, topLevelFunction } from './ancestry';
@@ -22,8 +22,20 @@ function isStatement(node: Node | null): node is Node {
 
 /** Named children, without comments (which tree-sitter places anywhere). */
 export function namedChildren(node: Node): Node[] {
-  return node.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+  return (node.type === 'source_file' ? topLevel(node) : node.namedChildren).filter((c): c is Node => !!c && c.type !== 'comment');
 }
+
+/** The top-level nodes of a file, comments included: made once per tree, as many facts start from them. */
+export function topLevel(root: Node): Node[] {
+  const cached = topLevelByTree.get(root.tree);
+  // A tree edited in place (tree.edit) moves its nodes: its end tells.
+  if (cached?.root === root.id && cached.end === root.endIndex) return cached.nodes;
+  const nodes = root.namedChildren.filter((c): c is Node => !!c);
+  topLevelByTree.set(root.tree, { root: root.id, end: root.endIndex, nodes });
+  return nodes;
+}
+
+const topLevelByTree = new WeakMap<Tree, { root: number; end: number; nodes: Node[] }>();
 
 export function childrenOfType(node: Node, type: string): Node[] {
   return namedChildren(node).filter((c) => c.type === type);

@@ -5,10 +5,11 @@
 // code) loses its findings for that file; the others still report.
 import type { Node } from 'web-tree-sitter';
 import type { GoFile } from '../engine/file';
-import { nodesOfTypes } from '../engine/syntax';
+import { nodesOfTypes, topLevel as topLevelNodes } from '../engine/syntax';
 import type { Finding, Report, Rule, RuleContext, Severity } from '../ruleapi/rule';
 import type { ActiveRule } from './config';
 import { LineIndex } from '../engine/positions';
+import { declarationAt, declarationShapes, planReuse, versionKey, type DeclarationShape, type LintMemo, type OriginFinding, type OriginHidden, type ReusePlan } from './reuse';
 import { suppressionFindings } from './suppression-check';
 import { Suppressions } from './suppressions';
 
@@ -18,6 +19,10 @@ export interface LintResult {
   failures: { ruleId: string; error: unknown }[];
   /** Set when the lint stopped at its time budget: the findings are those before `offset`. */
   stopped?: { offset: number; afterMs: number };
+  /** With `LintOptions.reuse`: what the next version's lint can reuse (none when the lint stopped or a rule failed). */
+  memo?: LintMemo;
+  /** With `LintOptions.reuse`: how many top-level declarations the rules visited, when not the whole file. */
+  relinted?: number;
 }
 
 export interface LintOptions {
@@ -31,6 +36,12 @@ export interface LintOptions {
   budgetMs?: number;
   /** Also report suppression comments that silence nothing (see suppression-check.ts). */
   reportUnusedSuppressions?: boolean;
+  /**
+   * Lint only the declarations an edit since `previous` can change, keeping
+   * the other findings of `previous` (see reuse.ts); `siblings` are the
+   * package's other files now. The result carries the memo for the next one.
+   */
+  reuse?: { previous: LintMemo | undefined; siblings: LintMemo['siblings'] };
 }
 
 /**
@@ -53,7 +64,7 @@ export function describeStop(text: string, stopped: NonNullable<LintResult['stop
 
 /** Lints a file in one go. */
 export function lintFile(file: GoFile, rules: readonly ActiveRule[], options: LintOptions = {}): LintResult {
-  const lint = new FileLint(file, rules);
+  const lint = new FileLint(file, rules, options.reuse);
   const done = lint.run(options.budgetMs ?? DEFAULT_BUDGET_MS);
   return lint.result(done ? undefined : lint.spentMs, options);
 }
@@ -68,7 +79,7 @@ export async function lintFileInSlices(
   rules: readonly ActiveRule[],
   options: LintOptions & { sliceMs: number; stale: () => boolean },
 ): Promise<LintResult | undefined> {
-  const lint = new FileLint(file, rules);
+  const lint = new FileLint(file, rules, options.reuse);
   const budget = options.budgetMs ?? DEFAULT_BUDGET_MS;
   for (;;) {
     const done = lint.run(Math.min(lint.spentMs + options.sliceMs, budget));
@@ -88,9 +99,13 @@ class FileLint {
   private readonly byType = new Map<string, ActiveRule[]>();
   private readonly nodes: Node[];
   private next = 0;
-  private readonly findings: Finding[] = [];
+  private readonly findings: OriginFinding[] = [];
   /** Findings the rules' defaults hide (tests, lower-value cases): a suppression of them is not unused. */
-  private readonly hidden: { ruleId: string; start: number }[] = [];
+  private readonly hidden: OriginHidden[] = [];
+  /** The file's top-level declarations; the one of the node being visited is where its findings come from. */
+  private readonly declarations: DeclarationShape[];
+  private declaration = -1;
+  private readonly plan: ReusePlan | undefined;
   private readonly failed = new Map<string, unknown>();
   private readonly contexts = new Map<ActiveRule, RuleContext>();
   /** Time spent in `run` so far, less the time spent on sibling files' facts. */
@@ -99,11 +114,18 @@ class FileLint {
   constructor(
     private readonly file: GoFile,
     private readonly rules: readonly ActiveRule[],
+    private readonly reuse?: LintOptions['reuse'],
   ) {
+    if (reuse) file.knowSiblingTexts(reuse.siblings);
+    const topLevel = reuse ? topLevelNodes(file.root) : [];
+    this.declarations = declarationShapes(topLevel);
+    this.plan = reuse && planReuse(reuse.previous, file, topLevel, this.declarations, rules, reuse.siblings);
+    const running = new Set<string>();
     for (const active of rules) {
       // A rule whose words are not in the file cannot fire here (the contract of Rule.tokens): it costs nothing.
       const { tokens, packageTokens } = active.rule;
       if (this.scansTokens && tokens && !packageTokens && !tokens.some((t) => this.occurrences(t).length > 0)) continue;
+      running.add(active.rule.id);
       for (const type of active.rule.nodeTypes) {
         let list = this.byType.get(type);
         if (!list) this.byType.set(type, (list = []));
@@ -111,8 +133,19 @@ class FileLint {
       }
     }
     // A node object is only made for the node types some rule asked for, and the walk itself runs in wasm.
-    this.nodes = nodesOfTypes(file.root, new Set(this.byType.keys()), file.text);
+    const types = new Set(this.byType.keys());
+    if (this.plan) {
+      this.nodes = this.plan.declarations.flatMap((d) => nodesOfTypes(d, types, file.text));
+      // The earlier findings of the declarations not visited, of the rules that run (as the whole lint would).
+      this.findings.push(...this.plan.findings.filter((f) => running.has(f.finding.ruleId)));
+      this.hidden.push(...this.plan.hidden.filter((h) => running.has(h.ruleId)));
+    } else {
+      this.nodes = nodesOfTypes(file.root, types, file.text);
+    }
   }
+
+  /** The declarations visited so far, whose dependencies this lint records. */
+  private readonly dependencyOwners = new Set<number>();
 
   /** Visits nodes until all are done (true) or `spentMs` reaches `until` (false). */
   run(until: number): boolean {
@@ -122,8 +155,21 @@ class FileLint {
     const spentBefore = this.spentMs;
     while (this.next < nodes.length) {
       this.spentMs = spentBefore + performance.now() - started - (file.siblingMs - siblingsBefore);
-      if (this.spentMs > until) return false;
+      if (this.spentMs > until) {
+        file.dependencies = undefined;
+        return false;
+      }
       const node = nodes[this.next++];
+      if (this.reuse) {
+        this.declaration = declarationAt(this.declarations, node.startIndex);
+        const shape = this.declarations[this.declaration];
+        // What the declaration's findings depend on beyond its text, for the next lint (its earlier set is replaced).
+        if (shape && !this.dependencyOwners.has(this.declaration)) {
+          this.dependencyOwners.add(this.declaration);
+          shape.depends = new Set();
+        }
+        file.dependencies = shape?.depends as Set<string> | undefined;
+      }
       for (const active of this.byType.get(node.type) ?? []) {
         if (this.failed.has(active.rule.id)) continue;
         if (this.scansTokens && active.rule.nodeTokens && !this.holdsNodeToken(active.rule).has(node.id)) continue;
@@ -136,6 +182,7 @@ class FileLint {
       }
     }
     this.spentMs = spentBefore + performance.now() - started - (file.siblingMs - siblingsBefore);
+    file.dependencies = undefined;
     return true;
   }
 
@@ -178,8 +225,12 @@ class FileLint {
     ids = new Set();
     const { root } = this.file;
     const types = new Set(rule.nodeTypes);
+    // With a reuse plan, only the declarations linted again are visited.
+    const visited = this.plan?.declarations;
+    const inVisited = (i: number) => !visited || visited.some((d) => i >= d.startIndex && i < d.endIndex);
     for (const token of rule.nodeTokens ?? []) {
       for (const i of this.occurrences(token)) {
+        if (!inVisited(i)) continue;
         for (let n: Node | null = root.descendantForIndex(i, i + token.length); n; n = n.parent) {
           if (types.has(n.type)) {
             if (ids.has(n.id)) break; // its ancestors were seen with it
@@ -194,7 +245,7 @@ class FileLint {
 
   result(stoppedAfterMs?: number, options: LintOptions = {}): LintResult {
     const { file, failed } = this;
-    const kept = this.findings.filter((f) => !failed.has(f.ruleId));
+    const kept = this.findings.map((f) => f.finding).filter((f) => !failed.has(f.ruleId));
     const ruleOf = new Map(this.rules.map((active) => [active.rule.id, active.rule]));
     const checkSuppressions = !!options.reportUnusedSuppressions && stoppedAfterMs === undefined;
     let findings = kept;
@@ -213,6 +264,22 @@ class FileLint {
       failures: [...failed].map(([ruleId, error]) => ({ ruleId, error })),
     };
     if (stoppedAfterMs !== undefined) result.stopped = { offset: this.nodes[this.next]?.startIndex ?? file.text.length, afterMs: stoppedAfterMs };
+    if (this.reuse) {
+      if (this.plan) result.relinted = this.plan.declarations.length;
+      if (stoppedAfterMs === undefined && failed.size === 0) {
+        result.memo = {
+          text: file.text,
+          path: file.path,
+          rules: this.rules,
+          goVersion: versionKey(file),
+          siblings: this.reuse.siblings,
+          declarations: this.declarations,
+          findings: this.findings,
+          hidden: this.hidden,
+          neverReturning: file.neverReturningFunctions,
+        };
+      }
+    }
     return result;
   }
 
@@ -223,8 +290,8 @@ class FileLint {
       const report = ({ inTests, ...r }: Report) => {
         const hidden = inTests !== 'show' && (file.codeKind === 'test' || file.codeKind === 'test-support');
         const severity = findingSeverity(active, hidden ? 'off' : r.severity);
-        if (severity !== 'off') this.findings.push({ related: [], fixes: [], ...r, ruleId: active.rule.id, severity });
-        else this.hidden.push({ ruleId: active.rule.id, start: r.start });
+        if (severity !== 'off') this.findings.push({ finding: { related: [], fixes: [], ...r, ruleId: active.rule.id, severity }, declaration: this.declaration });
+        else this.hidden.push({ ruleId: active.rule.id, start: r.start, declaration: this.declaration });
       };
       this.contexts.set(active, (context = { file, report }));
     }

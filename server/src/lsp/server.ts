@@ -36,6 +36,7 @@ import { diskReader } from '../engine/package';
 import { loadGo } from '../engine/parser';
 import type { Language } from 'web-tree-sitter';
 import { Analyzer } from '../linter/analyzer';
+import type { LintMemo } from '../linter/reuse';
 import { activeRules, usableRuleSettings, type ActiveRule, type LintConfig } from '../linter/config';
 import { describeStop } from '../linter/linter';
 import { LineIndex } from '../engine/positions';
@@ -83,6 +84,8 @@ export class Server {
   private language!: Language;
   private readonly documents = new Map<string, OpenDocument>();
   private readonly linted = new Map<string, Linted>();
+  /** What the next lint of each open document can reuse of its last one (see linter/reuse.ts). */
+  private readonly memos = new Map<string, LintMemo>();
   /** Lints about to start (after the messages already queued). */
   private readonly starting = new Map<string, NodeJS.Immediate>();
   /** Lints in progress from `schedule`, and whether changes came in meanwhile. */
@@ -455,6 +458,7 @@ export class Server {
     this.documents.get(uri)?.close();
     this.documents.delete(uri);
     this.linted.delete(uri);
+    this.memos.delete(uri);
     this.toldTooLarge.delete(uri);
     this.toldStopped.delete(uri);
     void this.connection.sendDiagnostics({ uri, diagnostics: [] });
@@ -524,11 +528,15 @@ export class Server {
         const tree = parsed.copy();
         let result;
         try {
-          result = await this.analyzer.lintTreeInSlices(fileUriToPath(uri), text, tree, rules, { sliceMs: LINT_SLICE_MS, stale, reportUnusedSuppressions: this.settings.reportUnusedSuppressions });
+          const path = fileUriToPath(uri);
+          const reuse = { previous: this.memos.get(uri), siblings: this.analyzer.packages.siblingTexts(path) };
+          result = await this.analyzer.lintTreeInSlices(path, text, tree, rules, { sliceMs: LINT_SLICE_MS, stale, reportUnusedSuppressions: this.settings.reportUnusedSuppressions, reuse });
         } finally {
           tree.delete();
         }
         if (!result) return;
+        if (result.memo) this.memos.set(uri, result.memo);
+        else this.memos.delete(uri);
         findings = result.findings;
         for (const failure of result.failures) this.ruleFailed(uri, failure.ruleId, failure.error);
         if (result.stopped) this.lintStopped(uri, describeStop(text, result.stopped));

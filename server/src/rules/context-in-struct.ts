@@ -75,6 +75,7 @@ function ownsCancel(file: GoFile, fields: Node): boolean {
  * (http.Request, tls.ClientHelloInfo), which callers read and replace.
  */
 function hasContextAccessor(file: GoFile, fields: Node): boolean {
+  file.dependsOn('Context');
   const spec = fields.parent?.parent;
   const typeName = spec?.type === 'type_spec' ? spec.childForFieldName('name')?.text : undefined;
   if (!typeName) return false;
@@ -119,6 +120,7 @@ function structTypeName(fields: Node): string | undefined {
  * starts (`go x.loop(x.ctx)`): the lifetime context of a long-lived object.
  */
 function onlyWatchesLifetime(file: GoFile, field: string): boolean {
+  file.dependsOn(field);
   const uses = [...file.text.matchAll(new RegExp(`\\.${field}\\b(?!\\s*(=[^=]|:=))`, 'g'))];
   if (uses.length === 0) return false;
   return uses.every((m) => {
@@ -139,6 +141,7 @@ function onlyWatchesLifetime(file: GoFile, field: string): boolean {
  * per-job context that its owner cancels.
  */
 function cancelKeptBeside(file: GoFile, field: string): boolean {
+  file.dependsOn(field);
   for (const m of file.text.matchAll(new RegExp(`\\.${field}\\s*=[^=]`, 'g'))) {
     const node = file.root.descendantForIndex(m.index!, m.index! + 1);
     let fn: Node | null = node;

@@ -86,6 +86,7 @@ function firstGoStatementNamed(file: GoFile, goStatement: Node): Node | undefine
     firstByCallee.set(file, first);
   }
   const name = calleeText(goStatement);
+  if (name !== undefined) file.dependsOn(name);
   return name === undefined ? undefined : first.get(name);
 }
 
