@@ -140,14 +140,61 @@ function isMainMain(file: GoFile, fn: Node): boolean {
 }
 
 
-/** `s.cancel = ...` that no file of the package ever reads back. */
+/** `s.cancel = ...` that no file of the package ever reads back, or stored in an object this function makes and then drops. */
 function checkField(binding: CancelBinding, context: RuleContext): void {
   const field = binding.target.childForFieldName('field');
-  if (!field || context.file.packageReadsField(field.text)) return;
+  if (!field) return;
+  if (context.file.packageReadsField(field.text)) {
+    checkDroppedOwner(binding, field, context);
+    return;
+  }
   const callee = binding.call.childForFieldName('function')!;
   context.report({
     start: callee.startIndex,
     end: callee.endIndex,
     message: `the cancel function returned by ${binding.constructor.displayName} is stored in ${binding.target.text}, which no code in the package ever calls: ${binding.constructor.leak}`,
   });
+}
+
+/**
+ * `s.ctx, s.cancel = context.WithCancel(p)` where `s` is an object this
+ * function makes (`&T{}`, `T{}`, `new(T)`), then a path to a return on
+ * which nothing touches `s` (an early error return of a constructor): the
+ * object is dropped with its cancel, which nothing can call any more. Any
+ * reference to `s` on the path (a method call, a field write, passing it on)
+ * counts as handing the cancel on; so does any reference before the cancel
+ * is stored (the object may be registered elsewhere).
+ */
+function checkDroppedOwner(binding: CancelBinding, field: Node, context: RuleContext): void {
+  const { file } = context;
+  const operand = binding.target.childForFieldName('operand');
+  const fn = enclosingFunction(binding.call);
+  if (operand?.type !== 'identifier' || !fn || isMainMain(file, fn)) return;
+  const owner = file.resolution.resolve(operand);
+  if (!owner || owner.kind !== 'local' || enclosingFunction(owner.node)?.id !== fn.id || !madeHere(owner.node)) return;
+  if (file.resolution.referencesTo(owner).some((r) => r.startIndex < binding.statement.startIndex)) return;
+  const graph = file.cfg(fn);
+  if (!graph) return;
+  const returns = unusedPaths(file, graph, binding.statement, owner, isNamedResult(owner.node, fn)).exits.filter((e) => e.type === 'return_statement');
+  if (returns.length === 0) return;
+  const callee = binding.call.childForFieldName('function')!;
+  const name = `${operand.text}.${field.text}`;
+  context.report({
+    start: callee.startIndex,
+    end: callee.endIndex,
+    message: `the cancel function returned by ${binding.constructor.displayName} is stored in ${name}, and ${returns.length > 1 ? 'these returns drop' : 'this return drops'} ${operand.text} without calling it: ${binding.constructor.leak}`,
+    related: returns.map((r) => ({ start: r.startIndex, end: r.endIndex, message: `${operand.text} is dropped here: nothing can call ${name} any more` })),
+  });
+}
+
+/** The declaring identifier of `s := &T{...}`, `s := T{...}` or `s := new(T)` (one name, one value). */
+function madeHere(identifier: Node): boolean {
+  const list = identifier.parent;
+  const statement = list?.parent;
+  if (list?.type !== 'expression_list' || statement?.type !== 'short_var_declaration' || list.namedChildCount !== 1) return false;
+  const right = statement.childForFieldName('right');
+  let value = right?.namedChildCount === 1 ? right.namedChild(0) : null;
+  if (value?.type === 'unary_expression' && value.child(0)?.text === '&') value = value.childForFieldName('operand');
+  if (value?.type === 'composite_literal') return value.childForFieldName('type')?.type === 'type_identifier';
+  return value?.type === 'call_expression' && value.childForFieldName('function')?.text === 'new';
 }
