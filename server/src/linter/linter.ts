@@ -272,6 +272,7 @@ class FileLint {
           path: file.path,
           rules: this.rules,
           goVersion: versionKey(file),
+          codeKind: file.codeKind,
           siblings: this.reuse.siblings,
           declarations: this.declarations,
           findings: this.findings,

@@ -24,7 +24,7 @@
 // edits of the fixtures, the examples and standard library files.
 import type { Node } from 'web-tree-sitter';
 import type { Finding } from '../ruleapi/rule';
-import type { GoFile } from '../engine/file';
+import type { CodeKind, GoFile } from '../engine/file';
 import type { ActiveRule } from './config';
 
 /** What a lint of one version of a file leaves for the lint of the next version. */
@@ -33,6 +33,8 @@ export interface LintMemo {
   readonly path: string;
   readonly rules: readonly ActiveRule[];
   readonly goVersion: string | undefined;
+  /** What the file's code is for (a go.mod created above it can change it, and with it which findings show). */
+  readonly codeKind: CodeKind;
   /** The texts of the other files of the package when it was linted. */
   readonly siblings: readonly (readonly [string, string | undefined])[];
   readonly declarations: readonly DeclarationShape[];
@@ -109,7 +111,7 @@ export function declarationAt(shapes: readonly { start: number; end: number }[],
  * undefined when the whole file must be linted.
  */
 export function planReuse(memo: LintMemo | undefined, file: GoFile, nodes: readonly Node[], fresh: readonly DeclarationShape[], rules: readonly ActiveRule[], siblings: LintMemo['siblings']): ReusePlan | undefined {
-  if (!memo || memo.rules !== rules || memo.path !== file.path || memo.goVersion !== versionKey(file) || !sameSiblings(memo.siblings, siblings)) return undefined;
+  if (!memo || memo.rules !== rules || memo.path !== file.path || memo.goVersion !== versionKey(file) || memo.codeKind !== file.codeKind || !sameSiblings(memo.siblings, siblings)) return undefined;
   const before = memo.text;
   const after = file.text;
   if (before === after) return undefined;
