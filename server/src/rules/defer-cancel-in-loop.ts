@@ -8,7 +8,7 @@ import type { CfgNode } from '../engine/cfg';
 import { isTerminating, loopJumps } from '../engine/loops';
 import { reachableFrom } from '../engine/reach';
 import type { Declaration } from '../engine/scope';
-import { enclosingFunction, indentationAt, isAncestor, isFunction, namedChildren, statementsOf, topLevelFunction, walk } from '../engine/syntax';
+import { enclosingFunction, indentationAt, isAncestor, isFunction, isInsideLoop, namedChildren, statementsOf, topLevelFunction, walk } from '../engine/syntax';
 import { insertLineAfter, insertLineBefore } from '../ruleapi/edits';
 import type { Fix, Rule, TextEdit } from '../ruleapi/rule';
 
@@ -24,7 +24,8 @@ export const deferCancelInLoop: Rule = {
     const { file } = context;
     const call = namedChildren(defer)[0];
     const callee = call?.type === 'call_expression' ? call.childForFieldName('function') : null;
-    if (callee?.type !== 'identifier') return;
+    // Most defers are not in a loop: no need to resolve their callee.
+    if (callee?.type !== 'identifier' || !isInsideLoop(defer)) return;
     const variable = file.resolution.resolve(callee);
     if (!variable || variable.kind !== 'local') return;
     const fn = enclosingFunction(defer);
