@@ -8,7 +8,7 @@ import { readImports, type Imports } from './imports';
 import { NoReturn } from './noreturn';
 import { fieldsRead, type FileFactKind, type PackageIndex } from './package';
 import { Resolution } from './scope';
-import { functionBody, topLevel } from './syntax';
+import { functionBody, IDENTIFIER_WORDS, topLevel } from './syntax';
 
 /**
  * What a file's code is for, which decides how much some findings matter:
@@ -44,8 +44,6 @@ export function codeKindOf(path: string, packageName: string, moduleRoot?: strin
   if (packageName === 'main' || near.slice(0, -1).some((d) => PROGRAM_DIRECTORY.test(d)) || /^commands?$/.test(near[near.length - 1] ?? '')) return 'program';
   return 'library';
 }
-
-const WORD_PATTERN = /[\p{L}_][\p{L}\p{N}_]*/gu;
 
 export class GoFile {
   private cachedImports?: Imports;
@@ -172,7 +170,7 @@ export class GoFile {
    */
   dependsOn(word: string): void {
     if (!this.dependencies) return;
-    for (const w of word.match(WORD_PATTERN) ?? []) this.dependencies.add(w);
+    for (const w of word.match(IDENTIFIER_WORDS) ?? []) this.dependencies.add(w);
   }
 
   /** True when any file of the package, this one included, reads a field named `name`. */

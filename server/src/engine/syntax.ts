@@ -20,6 +20,9 @@ function isStatement(node: Node | null): node is Node {
   return !!node && node.type !== 'comment';
 }
 
+/** Go identifiers (and keywords) in a text: for `text.match(IDENTIFIER_WORDS)`. */
+export const IDENTIFIER_WORDS = /[\p{L}_][\p{L}\p{N}_]*/gu;
+
 /** Named children, without comments (which tree-sitter places anywhere). */
 export function namedChildren(node: Node): Node[] {
   return (node.type === 'source_file' ? topLevel(node) : node.namedChildren).filter((c): c is Node => !!c && c.type !== 'comment');

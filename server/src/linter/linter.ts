@@ -168,7 +168,7 @@ class FileLint {
           this.dependencyOwners.add(this.declaration);
           shape.depends = new Set();
         }
-        file.dependencies = shape?.depends as Set<string> | undefined;
+        file.dependencies = shape?.depends;
       }
       for (const active of this.byType.get(node.type) ?? []) {
         if (this.failed.has(active.rule.id)) continue;

@@ -23,6 +23,7 @@
 // test/reuse.test.ts checks that the result is the whole lint's after random
 // edits of the fixtures, the examples and standard library files.
 import type { Node } from 'web-tree-sitter';
+import { IDENTIFIER_WORDS } from '../engine/syntax';
 import type { Finding } from '../ruleapi/rule';
 import type { CodeKind, GoFile } from '../engine/file';
 import type { ActiveRule } from './config';
@@ -65,7 +66,7 @@ export interface DeclarationShape {
   words?: ReadonlySet<string>;
   declares?: readonly string[];
   /** The words its findings depend on in other declarations (GoFile.dependsOn), as its last lint recorded them. */
-  depends?: ReadonlySet<string>;
+  depends?: Set<string>;
 }
 
 /** What to lint again, and the findings kept (already moved to the new text). */
@@ -86,8 +87,6 @@ const KEYWORDS = new Set(
 );
 
 const BLOCK = 1024;
-
-const WORD = /[\p{L}_][\p{L}\p{N}_]*/gu;
 
 export function declarationShapes(nodes: readonly Node[]): DeclarationShape[] {
   return nodes.map((node) => ({ start: node.startIndex, end: node.endIndex, type: node.type }));
@@ -177,7 +176,7 @@ export function planReuse(memo: LintMemo | undefined, file: GoFile, nodes: reado
     d.declares ??= FUNCTIONS.has(d.type) ? [functionName(before, d)] : [];
   }
   // The facts of a function (never returns, loops forever, derives a context...) are keyed by its name and can
-  // depend on the facts of the functions it names: the edited declarations' callers, their callers, and so on.
+  // depend on the facts of the functions it names: the declarations that name an edited one are linted again.
   const changedNames = new Set<string>();
   for (const d of oldEdited) for (const n of d.declares ?? []) changedNames.add(n);
   for (const i of relint) for (const n of fresh[i].declares!) changedNames.add(n);
@@ -208,8 +207,8 @@ export function planReuse(memo: LintMemo | undefined, file: GoFile, nodes: reado
   // An offset inside an edited declaration cannot move: what it pointed at may have changed (a call site, a loop).
   const move = (offset: number): number | undefined =>
     oldEdited.some((d) => offset >= d.start && offset <= d.end) ? undefined : offset < from ? offset : offset > beforeEnd ? offset + delta : undefined;
-  for (;;) {
-    let grew = false;
+  for (let grew = true; grew; ) {
+    grew = false;
     kept.length = 0;
     keptHidden.length = 0;
     // A kept finding that points into an edited declaration (a related place, a fix's edit) is linted again.
@@ -233,8 +232,6 @@ export function planReuse(memo: LintMemo | undefined, file: GoFile, nodes: reado
         grew = true;
       }
     }
-    if (grew) continue;
-    break;
   }
   return { declarations: [...relint].sort((a, b) => a - b).map((i) => nodes[i]), findings: kept, hidden: keptHidden };
 }
@@ -249,7 +246,7 @@ function sameSiblings(a: LintMemo['siblings'], b: LintMemo['siblings']): boolean
 }
 
 function wordsOf(text: string, d: DeclarationShape): Set<string> {
-  const words = new Set(text.slice(d.start, d.end).match(WORD) ?? []);
+  const words = new Set(text.slice(d.start, d.end).match(IDENTIFIER_WORDS) ?? []);
   for (const k of KEYWORDS) words.delete(k);
   return words;
 }
