@@ -122,6 +122,8 @@ export function looksAtContext(file: GoFile, code: Node, parameter: Declaration)
 /** Per file: its package name, and its functions that return a context derived from one of their parameters (name → parameter index). */
 const DERIVING_FUNCTIONS: FileFactKind<{ packageName: string; byName: Map<string, number> }> = {
   key: 'context-flow.derivingFunctions',
+  // Imports, and the functions whose body can derive a context (derivedParameterIndex's own first test).
+  reads: (keyword, text) => keyword === 'import' || (keyword === 'func' && /\bWith(Value|Cancel|Timeout|Deadline|outCancel)/.test(text)),
   compute(root, path, text, own) {
     const file = own ?? new GoFile(path, text, root.tree);
     const byName = new Map<string, number>();

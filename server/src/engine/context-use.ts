@@ -39,6 +39,8 @@ export function contextFirstFunctions(root: Node, imports: Imports): Set<string>
 /** Per file of a package: its package name and its functions whose first parameter is a context.Context. */
 export const CONTEXT_FIRST_FUNCTIONS: FileFactKind<{ packageName: string; names: ReadonlySet<string> }> = {
   key: 'context-first-functions',
+  // Imports, and the functions whose signature can name context.Context.
+  reads: (keyword, text) => keyword === 'import' || (keyword === 'func' && text.includes('Context')),
   compute(root) {
     const packageName = topLevel(root).find((c) => c?.type === 'package_clause')?.namedChild(0)?.text ?? '';
     return { packageName, names: contextFirstFunctions(root, readImports(root)) };

@@ -213,6 +213,11 @@ export class GoFile {
     for (const [path, text] of texts) if (!this.siblingTexts.has(path)) this.siblingTexts.set(path, text);
   }
 
+  /** True when another file of the package holds `name` as an identifier (PackageIndex.siblingMentions). */
+  siblingMentions(name: string): boolean {
+    return this.packageIndex?.siblingMentions(this.path, name, this.readSibling) ?? false;
+  }
+
   private readonly readSibling = (path: string): string | undefined => {
     if (!this.siblingTexts.has(path)) this.siblingTexts.set(path, this.packageIndex?.read(path));
     return this.siblingTexts.get(path);

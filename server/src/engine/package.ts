@@ -5,8 +5,9 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { GoFile } from './file';
 import type { Node, Tree } from 'web-tree-sitter';
+import type { DeclarationKeyword } from './declarations';
 import type { GoParser } from './parser';
-import { namedChildren } from './syntax';
+import { mentionsIdentifier, namedChildren } from './syntax';
 
 export interface SourceReader {
   /** The current text of a file: an open editor buffer when there is one, else the disk. */
@@ -239,11 +240,31 @@ export class PackageIndex {
     return this.timed(() => this.siblings(path).some((sibling) => this.factsOf(sibling, read)?.fieldsRead.has(name)));
   }
 
+  /**
+   * True when another file of `path`'s package holds `name` as an identifier
+   * (mentionsIdentifier); remembered per file text, as every file of a
+   * package asks about the same siblings.
+   */
+  siblingMentions(path: string, name: string, read: (path: string) => string | undefined = (p) => this.reader.read(p)): boolean {
+    return this.siblings(path).some((sibling) => {
+      const text = read(sibling);
+      if (text === undefined) return false;
+      let entry = this.mentioned.get(sibling);
+      if (entry?.text !== text) this.mentioned.set(sibling, (entry = { text, names: new Map() }));
+      let found = entry.names.get(name);
+      if (found === undefined) entry.names.set(name, (found = mentionsIdentifier(text, name)));
+      return found;
+    });
+  }
+
+  private readonly mentioned = new Map<string, { text: string; names: Map<string, boolean> }>();
+
   /** Drops cached facts of a file (created, deleted, or changed on disk). */
   forget(path: string): void {
     this.listings.delete(dirname(path));
     this.facts.delete(path);
     this.derived.delete(path);
+    this.mentioned.delete(path);
   }
 
   private readonly derived = new Map<string, { text: string; values: Map<string, unknown> }>();
@@ -258,18 +279,40 @@ export class PackageIndex {
     for (const sibling of this.siblings(path)) {
       const text = read(sibling);
       if (text === undefined || this.tooLarge(text)) continue;
-      let entry = this.derived.get(sibling);
-      if (entry?.text !== text) this.derived.set(sibling, (entry = { text, values: new Map() }));
-      if (!entry.values.has(kind.key)) {
-        this.kinds.set(kind.key, kind);
-        this.withTree(sibling, text, (root, fresh) => {
-          entry!.values.set(kind.key, kind.compute(root, sibling, text));
-          if (fresh) this.computeKnownFacts(sibling, text, root);
-        });
-      }
-      out.push(entry.values.get(kind.key) as T);
+      out.push(this.computeFact(sibling, text, kind));
     }
     return out;
+  }
+
+  /**
+   * `kind`'s fact of the file at `path` whose text is `text`, before the file
+   * itself is linted (a test that decides whether to parse it at all).
+   */
+  factOf<T>(path: string, text: string, kind: FileFactKind<T>): T {
+    return this.timed(() => this.computeFact(path, text, kind));
+  }
+
+  private computeFact<T>(path: string, text: string, kind: FileFactKind<T>): T {
+    let entry = this.derived.get(path);
+    if (entry?.text !== text) this.derived.set(path, (entry = { text, values: new Map() }));
+    if (!entry.values.has(kind.key)) {
+      this.kinds.set(kind.key, kind);
+      // The declarations a fact reads are a small part of most files: only they are parsed, unless the whole tree is at hand.
+      const declarations = kind.reads && !this.keptTree(path, text) ? this.parser.parseDeclarations(text, kind.reads) : undefined;
+      if (declarations) {
+        try {
+          entry.values.set(kind.key, kind.compute(declarations.rootNode, path, text));
+        } finally {
+          declarations.delete();
+        }
+      } else {
+        this.withTree(path, text, (root, fresh) => {
+          entry!.values.set(kind.key, kind.compute(root, path, text));
+          if (fresh) this.computeKnownFacts(path, text, root);
+        });
+      }
+    }
+    return entry.values.get(kind.key) as T;
   }
 
   private factsOf(path: string, read: (path: string) => string | undefined): FileFacts | undefined {
@@ -355,4 +398,11 @@ export interface FileFactKind<T> {
    * keeps it across such edits (PackageIndex.ownFact).
    */
   readonly outsideFunctions?: boolean;
+  /**
+   * The top-level declarations the fact is computed from, by keyword and
+   * text (the package clause is always there): one this rejects cannot
+   * change the fact, so a file parsed for this fact alone is parsed only in
+   * the declarations it accepts. Absent: the whole file.
+   */
+  readonly reads?: (keyword: DeclarationKeyword, text: string) => boolean;
 }

@@ -1,9 +1,10 @@
 // Loads web-tree-sitter and the Go grammar once per thread. The wasm files
 // are copied next to the bundles by scripts/build.mjs, so they are found
 // beside the running script whatever the platform.
-import { Edit, Language, Parser, Tree } from 'web-tree-sitter';
+import { Edit, Language, Parser, Tree, type Point, type Range } from 'web-tree-sitter';
 import { join } from 'node:path';
 import { installParentCache } from './ancestry';
+import { topLevelDeclarations, type DeclarationKeyword } from './declarations';
 
 installParentCache();
 
@@ -22,6 +23,34 @@ export class GoParser {
 
   constructor(go: Language) {
     this.parser.setLanguage(go);
+  }
+
+  /**
+   * Parses the package clause of `text` and only the top-level declarations
+   * `keep` accepts, given the keyword and the text of each (with the
+   * comments after it); undefined
+   * when the declarations cannot be told apart before parsing or the parse
+   * has a syntax error, and the caller should parse the whole text.
+   */
+  parseDeclarations(text: string, keep: (keyword: DeclarationKeyword, text: string) => boolean): Tree | undefined {
+    const declarations = topLevelDeclarations(text);
+    if (!declarations) return undefined;
+    const spans: [number, number][] = [];
+    declarations.forEach((declaration, k) => {
+      const start = k === 0 ? 0 : declaration.start;
+      const end = k + 1 < declarations.length ? declarations[k + 1].start : text.length;
+      if (k > 0 && !keep(declaration.keyword, text.slice(start, end))) return;
+      const last = spans[spans.length - 1];
+      if (last?.[1] === start) last[1] = end;
+      else spans.push([start, end]);
+    });
+    const points = pointsOf(text, spans.flat());
+    const includedRanges: Range[] = spans.map(([startIndex, endIndex], k) => ({ startIndex, endIndex, startPosition: points[2 * k], endPosition: points[2 * k + 1] }));
+    const tree = this.parser.parse(text, null, { includedRanges });
+    if (!tree) throw new Error('tree-sitter returned no tree');
+    if (!tree.rootNode.hasError) return tree;
+    tree.delete();
+    return undefined;
   }
 
   private slicedParses: Promise<unknown> = Promise.resolve();
@@ -73,6 +102,21 @@ export class GoParser {
   delete(): void {
     this.parser.delete();
   }
+}
+
+/** Tree-sitter points (row, UTF-16 column) of ascending offsets of `text`. */
+function pointsOf(text: string, offsets: readonly number[]): Point[] {
+  let row = 0;
+  let lineStart = 0;
+  let scanned = 0;
+  return offsets.map((offset) => {
+    for (let i = text.indexOf('\n', scanned); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+      row++;
+      lineStart = i + 1;
+    }
+    scanned = offset;
+    return { row, column: offset - lineStart };
+  });
 }
 
 export type { Edit, Tree };

@@ -66,6 +66,8 @@ function add(map: Map<string, Set<SqlType | 'other'>>, name: string, type: SqlTy
 
 export const SQL_NAMES: FileFactKind<SqlNames> = {
   key: 'sql-names',
+  // Struct fields (of types declared anywhere, functions too) and package variables.
+  reads: (keyword, text) => keyword !== 'func' || text.includes('struct'),
   compute(root) {
     const imports = readImports(root);
     const facts: SqlNames = {

@@ -8,10 +8,10 @@
 import type { Node } from 'web-tree-sitter';
 import type { GoFile } from './file';
 import { readImports, type Imports } from './imports';
-import type { FileFactKind } from './package';
+import type { FileFactKind, PackageIndex } from './package';
 import type { Declaration } from './scope';
 import { isTerminating } from './loops';
-import { enclosingFunction, isAncestor, isFunction, namedChildren, nodesOfTypes, statementsOf, topLevel, topLevelFunction, unparen, walk } from './syntax';
+import { enclosingFunction, isAncestor, isFunction, mentionsIdentifier, namedChildren, nodesOfTypes, statementsOf, topLevel, topLevelFunction, unparen, walk } from './syntax';
 
 const SYNC_PATH = 'sync';
 
@@ -78,6 +78,7 @@ function localTypeName(type: Node | null): string | null {
 export const SYNC_FACTS: FileFactKind<SyncFacts> = {
   key: 'sync-map-facts',
   outsideFunctions: true,
+  reads: (keyword) => keyword !== 'func',
   compute(root) {
     const imports = readImports(root);
     const facts: SyncFacts = {
@@ -619,8 +620,15 @@ export function holderTypeNames(file: GoFile, syncType: string): ReadonlySet<str
   if (!bySync) holderNames.set(file, (bySync = new Map()));
   let names = bySync.get(syncType);
   if (names) return names;
+  names = packageMentions(file, syncType) ? holderNamesIn(packageSyncFacts(file), syncType) : new Set<string>();
+  bySync.set(syncType, names);
+  return names;
+}
+
+/** holderTypeNames from the facts of the package's files (the first file's wins for a name declared twice). */
+function holderNamesIn(packageFacts: readonly SyncFacts[], syncType: string): Set<string> {
   const holders = new Map<string, { sync: Set<string>; types: Set<string> }>();
-  for (const facts of packageSyncFacts(file)) for (const [name, held] of facts.holders) if (!holders.has(name)) holders.set(name, held);
+  for (const facts of packageFacts) for (const [name, held] of facts.holders) if (!holders.has(name)) holders.set(name, held);
   const found = new Set<string>();
   for (const root of holders.keys()) {
     const seen = new Set<string>();
@@ -635,7 +643,6 @@ export function holderTypeNames(file: GoFile, syncType: string): ReadonlySet<str
     };
     if (visit(root)) found.add(root);
   }
-  bySync.set(syncType, found);
   return found;
 }
 
@@ -783,6 +790,19 @@ export function mayHoldByValue(file: GoFile, syncType: string): boolean {
 const mayHold = new WeakMap<GoFile, Map<string, boolean>>();
 
 /**
+ * mayHoldByValue of the file at `path` with `text`, answered before parsing
+ * it: a package none of whose files names `syncType` declares no struct
+ * that holds one, so only then are the package's declarations read.
+ */
+export function textMayHoldByValue(packages: PackageIndex, path: string, text: string, syncType: string): boolean {
+  if (mentionsIdentifier(text, syncType)) return true;
+  if (!packages.siblingMentions(path, syncType)) return false;
+  const own = packages.factOf(path, text, SYNC_FACTS);
+  const facts = [own, ...packages.siblingFacts(path, SYNC_FACTS)].filter((f) => f.packageName === own.packageName);
+  return [...holderNamesIn(facts, syncType)].some((name) => mentionsIdentifier(text, name));
+}
+
+/**
  * False when isSyncValue is false for every expression of the file: its
  * text never names `syncType` (a declared type, `new(sync.Map)`,
  * `&sync.Map{}`), and no file of the package declares a struct type that
@@ -795,12 +815,13 @@ function maySyncValue(file: GoFile, syncType: TrackedSyncType): boolean {
   if (answer === undefined) {
     answer =
       mentionsIdentifier(file.text, syncType) ||
+      (packageMentions(file, syncType) &&
       packageSyncFacts(file).some((f) => {
         if ((syncType === 'Map' ? f.embedding : f.embeddingPool).size > 0) return true;
         for (const kinds of f.variables.values()) if (kinds.has(syncType)) return true;
         for (const kinds of f.fields.values()) if (kinds.has(syncType)) return true;
         return false;
-      });
+      }));
     bySync.set(syncType, answer);
   }
   return answer;
@@ -809,30 +830,23 @@ function maySyncValue(file: GoFile, syncType: TrackedSyncType): boolean {
 const maySync = new WeakMap<GoFile, Map<TrackedSyncType, boolean>>();
 
 /**
- * True when `text` may hold `name` as an identifier token: an occurrence not
- * followed by a letter, digit or underscore, and not preceded by a run of
- * them that starts with a letter or underscore (which would make it part of
- * a longer identifier). Comments and strings count too: a necessary
- * condition, not a sufficient one.
+ * True when some file of the package names `syncType`: otherwise no struct,
+ * field or variable of the package is or holds one, and the package's
+ * declarations need not be read (nor its files parsed) to say so.
  */
-export function mentionsIdentifier(text: string, name: string): boolean {
-  for (let i = text.indexOf(name); i !== -1; i = text.indexOf(name, i + 1)) {
-    if (isWordCode(text.charCodeAt(i + name.length))) continue;
-    let j = i;
-    while (j > 0 && isWordCode(text.charCodeAt(j - 1))) j--;
-    if (j === i || !isLetterCode(text.charCodeAt(j))) return true;
+function packageMentions(file: GoFile, syncType: string): boolean {
+  let bySync = mentions.get(file);
+  if (!bySync) mentions.set(file, (bySync = new Map()));
+  let answer = bySync.get(syncType);
+  if (answer === undefined) {
+    answer = mentionsIdentifier(file.text, syncType) || file.siblingMentions(syncType);
+    bySync.set(syncType, answer);
   }
-  return false;
+  return answer;
 }
 
-/** An ASCII letter, digit or underscore (NaN, past the end, is none). */
-function isWordCode(c: number): boolean {
-  return (c >= 48 && c <= 57) || isLetterCode(c);
-}
+const mentions = new WeakMap<GoFile, Map<string, boolean>>();
 
-function isLetterCode(c: number): boolean {
-  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
-}
 
 /** Calls whose result holds a resource or an identity that a lost Store would leak or duplicate. */
 const RESOURCE_CALL = /^(New|Open|Dial|Start|Connect|Listen|Acquire|Spawn|Run|Register|Export|Subscribe|Create|Launch|Go)/;

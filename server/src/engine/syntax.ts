@@ -23,6 +23,32 @@ function isStatement(node: Node | null): node is Node {
 /** Go identifiers (and keywords) in a text: for `text.match(IDENTIFIER_WORDS)`. */
 export const IDENTIFIER_WORDS = /[\p{L}_][\p{L}\p{N}_]*/gu;
 
+/**
+ * True when `text` may hold `name` as an identifier token: an occurrence not
+ * followed by a letter, digit or underscore, and not preceded by a run of
+ * them that starts with a letter or underscore (which would make it part of
+ * a longer identifier). Comments and strings count too: a necessary
+ * condition, not a sufficient one.
+ */
+export function mentionsIdentifier(text: string, name: string): boolean {
+  for (let i = text.indexOf(name); i !== -1; i = text.indexOf(name, i + 1)) {
+    if (isWordCode(text.charCodeAt(i + name.length))) continue;
+    let j = i;
+    while (j > 0 && isWordCode(text.charCodeAt(j - 1))) j--;
+    if (j === i || !isLetterCode(text.charCodeAt(j))) return true;
+  }
+  return false;
+}
+
+/** An ASCII letter, digit or underscore (NaN, past the end, is none). */
+function isWordCode(c: number): boolean {
+  return (c >= 48 && c <= 57) || isLetterCode(c);
+}
+
+function isLetterCode(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
 /** Named children, without comments (which tree-sitter places anywhere). */
 export function namedChildren(node: Node): Node[] {
   return (node.type === 'source_file' ? topLevel(node) : node.namedChildren).filter((c): c is Node => !!c && c.type !== 'comment');

@@ -1,51 +1,38 @@
 // Skipping files that no active rule can fire on, before parsing them: the
 // cheapest file to lint is one that is never parsed.
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
+import type { PackageIndex } from '../engine/package';
 import type { ActiveRule } from './config';
 
 /** A test that says whether the file at `path` with `text` may hold a finding of `rules`. */
-export function prefilter(rules: readonly ActiveRule[]): (text: string, path: string) => boolean {
-  const fileTokens = new Set<string>();
-  const packageTokens = new Set<string>();
-  for (const { rule } of rules) {
-    if (!rule.tokens && !rule.packageTokens) return () => true;
-    for (const token of rule.tokens ?? []) fileTokens.add(token);
-    for (const token of rule.packageTokens ?? []) packageTokens.add(token);
-  }
-  const inFile = [...fileTokens];
-  const inPackage = [...packageTokens];
-  const packages = new Map<string, boolean>();
-  const packageHasToken = (dir: string): boolean => {
-    let found = packages.get(dir);
+export function prefilter(rules: readonly ActiveRule[], packages: PackageIndex): (text: string, path: string) => boolean {
+  const packageHasToken = packageTokenTest(packages);
+  const tests = rules.map(({ rule }) => {
+    const inFile = rule.tokens ?? [];
+    const inPackage = rule.packageTokens ?? [];
+    const tokens = (text: string, path: string): boolean =>
+      (!rule.tokens && !rule.packageTokens) ||
+      inFile.some((token) => text.includes(token)) ||
+      (inPackage.length > 0 && (inPackage.some((token) => text.includes(token)) || packageHasToken(path, inPackage)));
+    return rule.mayFire ? (text: string, path: string) => tokens(text, path) && rule.mayFire!(text, path, packages) : tokens;
+  });
+  return (text, path) => tests.some((test) => test(text, path));
+}
+
+/**
+ * Whether another .go file of a file's directory holds one of some tokens,
+ * remembered per directory and tokens: asked only of files that do not hold
+ * them, so the answer is the same for every file of the directory.
+ */
+function packageTokenTest(packages: PackageIndex): (path: string, tokens: readonly string[]) => boolean {
+  const answers = new Map<string, boolean>();
+  return (path, tokens) => {
+    const key = `${dirname(path)}\u0000${tokens.join('\u0000')}`;
+    let found = answers.get(key);
     if (found === undefined) {
-      found = goFilesOf(dir).some((file) => {
-        const text = readText(file);
-        return inPackage.some((token) => text.includes(token));
-      });
-      packages.set(dir, found);
+      found = packages.siblingTexts(path).some(([, text]) => text !== undefined && tokens.some((token) => text.includes(token)));
+      answers.set(key, found);
     }
     return found;
   };
-  return (text, path) =>
-    inFile.some((token) => text.includes(token)) ||
-    (inPackage.length > 0 && (inPackage.some((token) => text.includes(token)) || packageHasToken(dirname(path))));
-}
-
-function goFilesOf(dir: string): string[] {
-  try {
-    return readdirSync(dir)
-      .filter((n) => n.endsWith('.go'))
-      .map((n) => join(dir, n));
-  } catch {
-    return [];
-  }
-}
-
-function readText(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return '';
-  }
 }

@@ -4,6 +4,7 @@
 // UTF-16 parse both use); front ends turn offsets into lines and columns.
 import type { Node } from 'web-tree-sitter';
 import type { GoFile } from '../engine/file';
+import type { PackageIndex } from '../engine/package';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 export type Category = 'context' | 'goroutine' | 'sync' | 'timer';
@@ -105,6 +106,12 @@ export interface Rule {
   tokens?: readonly string[];
   /** Like `tokens`, but any file of the package (the directory) may hold them. */
   packageTokens?: readonly string[];
+  /**
+   * A finer test, before parsing, of a file that passed the tokens: false
+   * when the file at `path` with `text` cannot hold a finding of the rule.
+   * `packages` reads the other files of the package (and their facts).
+   */
+  mayFire?(text: string, path: string, packages: PackageIndex): boolean;
   /**
    * Words without which the visited node cannot be a finding (any one must
    * occur in the node's own text): the linter does not visit the others.

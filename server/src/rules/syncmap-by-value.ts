@@ -3,6 +3,7 @@
 import { pointerParameterEdits, pointerParameterIsLocal, signatureCopies, statementCopies, type Copy } from '../engine/copies';
 import type { Fix, Rule } from '../ruleapi/rule';
 import { copyMessage } from '../engine/copies-text';
+import { textMayHoldByValue } from '../engine/syncmap';
 
 const SIGNATURES = new Set(['function_declaration', 'method_declaration', 'func_literal']);
 
@@ -15,6 +16,8 @@ export const syncmapByValue: Rule = {
   nodeTypes: ['function_declaration', 'method_declaration', 'func_literal', 'short_var_declaration', 'assignment_statement', 'var_spec', 'range_clause'],
   // The type holding it may be declared in another file of the package.
   packageTokens: ['Map'],
+  // Only a file that names the type or a struct type of the package holding one can copy it.
+  mayFire: (text, path, packages) => textMayHoldByValue(packages, path, text, 'Map'),
   visit(node, context) {
     const { file } = context;
     const copies: Copy[] = SIGNATURES.has(node.type) ? signatureCopies(file, node, 'Map') : statementCopies(file, node, 'Map');

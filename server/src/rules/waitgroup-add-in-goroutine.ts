@@ -4,7 +4,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { GoFile } from '../engine/file';
 import { nodesWithin, type NodeKind } from '../engine/own-nodes';
-import { enclosingFunction, statementsOf, unparen } from '../engine/syntax';
+import { enclosingFunction, mentionsIdentifier, statementsOf, unparen } from '../engine/syntax';
 import { isWaitGroupVariable } from '../engine/waitgroup';
 import { insertLineBefore } from '../ruleapi/edits';
 import type { Fix, Rule, TextEdit } from '../ruleapi/rule';
@@ -18,6 +18,8 @@ export const waitgroupAddInGoroutine: Rule = {
   nodeTypes: ['go_statement'],
   // The WaitGroup may be declared in another file of the package.
   packageTokens: ['WaitGroup'],
+  // The finding is an Add call inside a go statement of this file.
+  mayFire: (text) => mentionsIdentifier(text, 'go') && mentionsIdentifier(text, 'Add'),
   visit(goStatement, context) {
     const { file } = context;
     const call = goStatement.namedChildren.find((c) => c?.type === 'call_expression');

@@ -2,6 +2,7 @@
 // is copied: Add and Done on the copy never reach the original's Wait.
 import { pointerParameterEdits, pointerParameterIsLocal, signatureCopies, statementCopies, type Copy } from '../engine/copies';
 import { copyMessage } from '../engine/copies-text';
+import { textMayHoldByValue } from '../engine/syncmap';
 import type { Fix, Rule } from '../ruleapi/rule';
 
 const SIGNATURES = new Set(['function_declaration', 'method_declaration', 'func_literal']);
@@ -15,6 +16,8 @@ export const waitgroupByValue: Rule = {
   nodeTypes: ['function_declaration', 'method_declaration', 'func_literal', 'short_var_declaration', 'assignment_statement', 'var_spec', 'range_clause'],
   // The type holding it may be declared in another file of the package.
   packageTokens: ['WaitGroup'],
+  // Only a file that names the type or a struct type of the package holding one can copy it.
+  mayFire: (text, path, packages) => textMayHoldByValue(packages, path, text, 'WaitGroup'),
   visit(node, context) {
     const { file } = context;
     const copies: Copy[] = SIGNATURES.has(node.type) ? signatureCopies(file, node, 'WaitGroup') : statementCopies(file, node, 'WaitGroup');

@@ -67,7 +67,7 @@ export class FileScanner {
   ) {
     this.analyzer.packages.maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
     this.rules = activeRules(options.config);
-    const mayFire = prefilter(this.rules);
+    const mayFire = prefilter(this.rules, this.analyzer.packages);
     // A file with a suppression comment can have an unused one, whatever else it holds.
     const mayHaveSuppressions = (text: string) => text.includes('nolint') || text.includes('//lint:');
     this.mayMatch = options.noSkip ? () => true : options.reportUnusedSuppressions ? (text, path) => mayHaveSuppressions(text) || mayFire(text, path) : mayFire;
