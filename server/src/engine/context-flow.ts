@@ -120,7 +120,7 @@ export function looksAtContext(file: GoFile, code: Node, parameter: Declaration)
 }
 
 /** Per file: its package name, and its functions that return a context derived from one of their parameters (name → parameter index). */
-const DERIVING_FUNCTIONS: FileFactKind<{ packageName: string; byName: Map<string, number> }> = {
+export const DERIVING_FUNCTIONS: FileFactKind<{ packageName: string; byName: Map<string, number> }> = {
   key: 'context-flow.derivingFunctions',
   // Imports, and the functions whose body can derive a context (derivedParameterIndex's own first test).
   reads: (keyword, text) => keyword === 'import' || (keyword === 'func' && /\bWith(Value|Cancel|Timeout|Deadline|outCancel)/.test(text)),
