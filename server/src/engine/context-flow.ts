@@ -3,7 +3,7 @@
 // the local variables whose value is computed from a context variable.
 import type { Node } from 'web-tree-sitter';
 import { GoFile } from './file';
-import type { FileFactKind } from './package';
+import type { FileFactKind, PackageIndex } from './package';
 import type { Declaration } from './scope';
 import { enclosingFunction, namedChildren, unparen, walk } from './syntax';
 
@@ -119,11 +119,23 @@ export function looksAtContext(file: GoFile, code: Node, parameter: Declaration)
   return looks;
 }
 
+/** The names of context's deriving functions (their text is in every code that derives a context). */
+const DERIVES = /\bWith(Value|Cancel|Timeout|Deadline|outCancel)/;
+
+/**
+ * False when no call in the file at `path` with `text` can derive a context
+ * (derivingCallOrSummary): neither it nor another file of its package holds
+ * the name of one of context's deriving functions. Before parsing.
+ */
+export function textMayDeriveContext(packages: PackageIndex, path: string, text: string): boolean {
+  return DERIVES.test(text) || packages.siblingMentions(path, DERIVES);
+}
+
 /** Per file: its package name, and its functions that return a context derived from one of their parameters (name → parameter index). */
 export const DERIVING_FUNCTIONS: FileFactKind<{ packageName: string; byName: Map<string, number> }> = {
   key: 'context-flow.derivingFunctions',
   // Imports, and the functions whose body can derive a context (derivedParameterIndex's own first test).
-  reads: (keyword, text) => keyword === 'import' || (keyword === 'func' && /\bWith(Value|Cancel|Timeout|Deadline|outCancel)/.test(text)),
+  reads: (keyword, text) => keyword === 'import' || (keyword === 'func' && DERIVES.test(text)),
   compute(root, path, text, own) {
     const file = own ?? new GoFile(path, text, root.tree);
     const byName = new Map<string, number>();
@@ -144,7 +156,7 @@ export const DERIVING_FUNCTIONS: FileFactKind<{ packageName: string; byName: Map
 /** The index of the parameter every return of the function derives its first value from (`return context.WithValue(ctx, k, v)`), if one. */
 function derivedParameterIndex(file: GoFile, fn: Node, body: Node, parameters: (Node | null)[]): number | undefined {
   // Cheap first: a function whose text derives no context cannot return one derived.
-  if (!/\bWith(Value|Cancel|Timeout|Deadline|outCancel)/.test(body.text)) return undefined;
+  if (!DERIVES.test(body.text)) return undefined;
   let index: number | undefined;
   let returns = 0;
   for (const ret of body.descendantsOfType('return_statement')) {

@@ -12,6 +12,38 @@ import { mentionsIdentifier, namedChildren } from './syntax';
 export interface SourceReader {
   /** The current text of a file: an open editor buffer when there is one, else the disk. */
   read(path: string): string | undefined;
+  /** Told that a file changed (a scan's fix wrote it). */
+  forget?(path: string): void;
+}
+
+/**
+ * Reads each file from disk once while its directory is among the last few
+ * read (a scan lints a package's files together, and each reads the others):
+ * for scans, during which files change only by the scan's own fixes, which
+ * are forgotten.
+ */
+export function scanReader(directories = 4): SourceReader {
+  const byDirectory = new Map<string, Map<string, string | undefined>>();
+  return {
+    read(path) {
+      const dir = dirname(path);
+      let texts = byDirectory.get(dir);
+      if (texts) byDirectory.delete(dir);
+      byDirectory.set(dir, (texts ??= new Map()));
+      if (byDirectory.size > directories) byDirectory.delete(byDirectory.keys().next().value!);
+      if (!texts.has(path)) {
+        try {
+          texts.set(path, readFileSync(path, 'utf8'));
+        } catch {
+          texts.set(path, undefined);
+        }
+      }
+      return texts.get(path);
+    },
+    forget(path) {
+      byDirectory.get(dirname(path))?.delete(path);
+    },
+  };
 }
 
 /** Reads files from disk, reading a file again only when its size or modification time changed. */
@@ -241,18 +273,19 @@ export class PackageIndex {
   }
 
   /**
-   * True when another file of `path`'s package holds `name` as an identifier
-   * (mentionsIdentifier); remembered per file text, as every file of a
-   * package asks about the same siblings.
+   * True when another file of `path`'s package holds `word`: an identifier
+   * (mentionsIdentifier), or a match of a pattern. Remembered per file text,
+   * as every file of a package asks about the same siblings.
    */
-  siblingMentions(path: string, name: string, read: (path: string) => string | undefined = (p) => this.reader.read(p)): boolean {
+  siblingMentions(path: string, word: string | RegExp, read: (path: string) => string | undefined = (p) => this.reader.read(p)): boolean {
+    const key = typeof word === 'string' ? word : `/${word.source}/${word.flags}`;
     return this.siblings(path).some((sibling) => {
       const text = read(sibling);
       if (text === undefined) return false;
       let entry = this.mentioned.get(sibling);
       if (entry?.text !== text) this.mentioned.set(sibling, (entry = { text, names: new Map() }));
-      let found = entry.names.get(name);
-      if (found === undefined) entry.names.set(name, (found = mentionsIdentifier(text, name)));
+      let found = entry.names.get(key);
+      if (found === undefined) entry.names.set(key, (found = typeof word === 'string' ? mentionsIdentifier(text, word) : word.test(text)));
       return found;
     });
   }
@@ -261,6 +294,7 @@ export class PackageIndex {
 
   /** Drops cached facts of a file (created, deleted, or changed on disk). */
   forget(path: string): void {
+    this.reader.forget?.(path);
     this.listings.delete(dirname(path));
     this.facts.delete(path);
     this.derived.delete(path);

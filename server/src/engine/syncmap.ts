@@ -803,6 +803,14 @@ export function textMayHoldByValue(packages: PackageIndex, path: string, text: s
 }
 
 /**
+ * maySyncValue of the file at `path` with `text`, answered before parsing
+ * it (less sharply: a sibling that names the type is enough).
+ */
+export function textMaySyncValue(packages: PackageIndex, path: string, text: string, syncType: TrackedSyncType): boolean {
+  return mentionsIdentifier(text, syncType) || packages.siblingMentions(path, syncType);
+}
+
+/**
  * False when isSyncValue is false for every expression of the file: its
  * text never names `syncType` (a declared type, `new(sync.Map)`,
  * `&sync.Map{}`), and no file of the package declares a struct type that

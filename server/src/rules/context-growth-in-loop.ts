@@ -3,7 +3,7 @@
 // that is called over and over: the context chain grows by one link each
 // time.
 import type { Node } from 'web-tree-sitter';
-import { derivingCallOrSummary, type DerivingCall } from '../engine/context-flow';
+import { derivingCallOrSummary, textMayDeriveContext, type DerivingCall } from '../engine/context-flow';
 import type { GoFile } from '../engine/file';
 import { isInfiniteLoop, isRepeatedCallback } from '../engine/loops';
 import type { Declaration } from '../engine/scope';
@@ -21,6 +21,8 @@ export const contextGrowthInLoop: Rule = {
   // still names the context's type or source (`ctx context.Context`, `r.Context()`). Package words would parse a
   // whole context-using package for every file of it (15% slower on Go's tree).
   tokens: ['Context', 'WithValue', 'WithCancel', 'WithTimeout', 'WithDeadline', 'WithoutCancel'],
+  // Then, before parsing: this file or another of its package derives a context somewhere.
+  mayFire: (text, path, packages) => textMayDeriveContext(packages, path, text),
   visit(statement, context) {
     const { file } = context;
     if (!statement.children.some((c) => c?.type === '=')) return;

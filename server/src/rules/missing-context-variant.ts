@@ -25,6 +25,9 @@ interface Target {
   rewrite: ((context: string) => TextEdit[] | null) | null;
 }
 
+/** An import path (interpreted or raw string) that is context, golang.org/x/net/context (vendored too) or net/http. */
+const IMPORTS_CONTEXT_OR_HTTP = /["`](?:[^"`\n]*\/golang\.org\/x\/net\/|golang\.org\/x\/net\/)?(?:context|net\/http)["`]/;
+
 const HTTP_SHORTCUTS = new Set(['Get', 'Head', 'Post', 'PostForm']);
 /** The net.Lookup* functions and the arguments their net.Resolver twins take first (LookupIP needs the network). */
 const LOOKUPS: Readonly<Record<string, string>> = {
@@ -59,6 +62,8 @@ export const missingContextVariant: Rule = {
   tokens: ['net/http', 'os/exec', '"net"', 'crypto/tls', 'Query', 'Exec', 'Prepare', 'Begin', 'Ping', 'Stmt'],
   // The visited call is the finding's: its callee's name is in its own text.
   nodeTokens: ['Get', 'Head', 'Post', 'NewRequest', 'Command', 'Dial', 'Lookup', 'Query', 'Exec', 'Prepare', 'Begin', 'Ping', 'Stmt'],
+  // A finding needs a context in scope: a parameter of type context.Context or *http.Request, so the file imports one of them.
+  mayFire: (text) => IMPORTS_CONTEXT_OR_HTTP.test(text),
   visit(call, context) {
     const { file } = context;
     const callee = call.childForFieldName('function');

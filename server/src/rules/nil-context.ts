@@ -17,6 +17,8 @@ export const nilContext: Rule = {
   // A *Context(nil...) call, or a call of a package function that takes a context (declared in any file of the package).
   tokens: ['Context(nil'],
   packageTokens: ['"context"'],
+  // The finding is a call whose first argument is nil (comments may come between).
+  mayFire: (text) => FIRST_ARGUMENT_NIL.test(text),
   visit(call, context) {
     const { file } = context;
     const args = call.childForFieldName('arguments');
@@ -37,6 +39,8 @@ export const nilContext: Rule = {
     });
   },
 };
+
+const FIRST_ARGUMENT_NIL = /\((?:\s|\/\*[\s\S]*?\*\/|\/\/[^\n]*\n)*nil\b/;
 
 /**
  * How the context package is written at `at` (`context.`, `ctxpkg.`, or ``

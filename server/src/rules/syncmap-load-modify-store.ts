@@ -4,7 +4,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { GoFile } from '../engine/file';
 import { goVersionAtLeast } from '../engine/gomod';
-import { compactText, locksBefore, writesBetween, okBranches, sameSimpleExpression, syncMapCall, syncMapRead, type SyncMapRead } from '../engine/syncmap';
+import { compactText, locksBefore, writesBetween, okBranches, sameSimpleExpression, syncMapCall, syncMapRead, type SyncMapRead, textMaySyncValue } from '../engine/syncmap';
 import { enclosingFunction, indentationAt, isAncestor, isFunction, namedChildren, unparen, walk } from '../engine/syntax';
 import type { Fix, Rule } from '../ruleapi/rule';
 
@@ -17,6 +17,8 @@ export const syncmapLoadModifyStore: Rule = {
   summary: 'A value loaded from a sync.Map is updated and stored back under the same key: concurrent updates are lost.',
   nodeTypes: ['call_expression'],
   tokens: ['Store('],
+  // Only a sync.Map can be the receiver: the file or another of its package names the type.
+  mayFire: (text, path, packages) => textMaySyncValue(packages, path, text, 'Map'),
   // The visited call is the Load the finding starts from.
   nodeTokens: ['Load'],
   visit(call, context) {

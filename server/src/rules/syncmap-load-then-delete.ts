@@ -3,7 +3,7 @@
 // deletes it, so both take it. LoadAndDelete takes it atomically.
 import type { Node } from 'web-tree-sitter';
 import type { GoFile } from '../engine/file';
-import { actsOnLoadedEntry, checkedLoad, compactText, syncMapCall, type SyncMapRead } from '../engine/syncmap';
+import { actsOnLoadedEntry, checkedLoad, compactText, syncMapCall, type SyncMapRead, textMaySyncValue } from '../engine/syncmap';
 import { isFunction, walk } from '../engine/syntax';
 import type { Fix, Rule } from '../ruleapi/rule';
 
@@ -14,6 +14,8 @@ export const syncmapLoadThenDelete: Rule = {
   summary: 'A sync.Map Delete runs when a Load of the same key found it: two goroutines can both take the value; LoadAndDelete takes it once.',
   nodeTypes: ['call_expression'],
   tokens: ['Delete('],
+  // Only a sync.Map can be the receiver: the file or another of its package names the type.
+  mayFire: (text, path, packages) => textMaySyncValue(packages, path, text, 'Map'),
   visit(call, context) {
     const { file } = context;
     const load = checkedLoad(file, call);

@@ -2,7 +2,7 @@
 // `m.Store(k, x)`: two goroutines can both miss and both store, and one of
 // the two values is lost (check-then-act). LoadOrStore does it atomically.
 import type { Node } from 'web-tree-sitter';
-import { actsOnLoadedEntry, checkedLoad, compactText, isMemoStore, syncMapCallsIn, type OkBranches, type SyncMapRead } from '../engine/syncmap';
+import { actsOnLoadedEntry, checkedLoad, compactText, isMemoStore, syncMapCallsIn, type OkBranches, type SyncMapRead, textMaySyncValue } from '../engine/syncmap';
 import { indentationAt, namedChildren, statementsOf, walk } from '../engine/syntax';
 import type { Fix, Rule } from '../ruleapi/rule';
 
@@ -14,6 +14,8 @@ export const syncmapLoadThenStore: Rule = {
   summary: 'A sync.Map Store runs when a Load of the same key found nothing: concurrent callers both miss, both store, and one value is lost.',
   nodeTypes: ['call_expression'],
   tokens: ['Store('],
+  // Only a sync.Map can be the receiver: the file or another of its package names the type.
+  mayFire: (text, path, packages) => textMaySyncValue(packages, path, text, 'Map'),
   visit(call, context) {
     const { file } = context;
     const load = checkedLoad(file, call);

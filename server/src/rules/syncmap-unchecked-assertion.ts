@@ -2,7 +2,7 @@
 // is missing, v is nil and the single-value type assertion panics.
 import type { Node } from 'web-tree-sitter';
 import { freeName } from '../engine/names';
-import { compactText, quietExit, syncMapRead, type SyncMapRead } from '../engine/syncmap';
+import { compactText, quietExit, syncMapRead, type SyncMapRead, textMaySyncValue } from '../engine/syncmap';
 import { indentationAt, namedChildren, unparen } from '../engine/syntax';
 import type { GoFile } from '../engine/file';
 import { insertLineAfter } from '../ruleapi/edits';
@@ -18,6 +18,8 @@ export const syncmapUncheckedAssertion: Rule = {
   summary: 'A value read from a sync.Map is type-asserted without checking that the key was found: a missing key gives nil and the assertion panics.',
   nodeTypes: ['type_assertion_expression'],
   tokens: ['Load(', 'LoadAndDelete(', 'Swap('],
+  // Only a sync.Map can be the receiver: the file or another of its package names the type.
+  mayFire: (text, path, packages) => textMaySyncValue(packages, path, text, 'Map'),
   visit(assertion, context) {
     const { file } = context;
     // In a test, the panic is a test failure with a stack trace: what an assertion would give.

@@ -1,6 +1,6 @@
 // syncmap-unhashable-key: a slice, map or function used as a sync.Map key.
 // sync.Map keys go into a Go map of `any`: hashing such a key panics.
-import { SYNC_MAP_KEYED, compactText, syncMapCall, unhashableValue } from '../engine/syncmap';
+import { SYNC_MAP_KEYED, compactText, syncMapCall, unhashableValue, textMaySyncValue } from '../engine/syncmap';
 import type { Rule } from '../ruleapi/rule';
 
 export const syncmapUnhashableKey: Rule = {
@@ -10,6 +10,8 @@ export const syncmapUnhashableKey: Rule = {
   summary: 'A slice, map or function value is used as a sync.Map key: the call panics at run time.',
   nodeTypes: ['call_expression'],
   tokens: ['Load(', 'LoadOrStore(', 'LoadAndDelete(', 'Store(', 'Delete(', 'Swap('],
+  // Only a sync.Map can be the receiver: the file or another of its package names the type.
+  mayFire: (text, path, packages) => textMaySyncValue(packages, path, text, 'Map'),
   // The visited call is the finding's: its callee's name is in its own text.
   nodeTokens: ['Load', 'Store', 'Delete', 'Swap'],
   visit(call, context) {

@@ -3,7 +3,7 @@
 // meant to avoid.
 import type { Node } from 'web-tree-sitter';
 import type { GoFile } from '../engine/file';
-import { compactText, declaredTypeOrValue, isPackageStruct, isSyncValue } from '../engine/syncmap';
+import { compactText, declaredTypeOrValue, isPackageStruct, isSyncValue, textMaySyncValue } from '../engine/syncmap';
 import { namedChildren, unparen } from '../engine/syntax';
 import type { Rule } from '../ruleapi/rule';
 
@@ -21,6 +21,8 @@ export const syncpoolPutNonPointer: Rule = {
   summary: 'A slice or struct value is put into a sync.Pool: every Put allocates to box it.',
   nodeTypes: ['call_expression'],
   tokens: ['Put('],
+  // Only a sync.Pool can be the receiver: the file or another of its package names the type.
+  mayFire: (text, path, packages) => textMaySyncValue(packages, path, text, 'Pool'),
   // The visited call is the finding's: its callee's name is in its own text.
   nodeTokens: ['Put'],
   visit(call, context) {

@@ -6,6 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { scanReader } from '../engine/package';
 import { Analyzer } from '../linter/analyzer';
 import { FileScanner, type FileResult, type ScanOptions } from './scan-file';
 
@@ -38,7 +39,7 @@ export async function scanFiles(paths: readonly string[], options: ScanOptions, 
     hooks.onResult?.(result);
   };
   const inThread = async (todo: readonly string[]) => {
-    const scanner = new FileScanner(hooks.analyzer ?? (await Analyzer.create({ goVersion: options.goVersion, keepTrees: true })), options);
+    const scanner = new FileScanner(hooks.analyzer ?? (await Analyzer.create({ goVersion: options.goVersion, keepTrees: true, reader: scanReader() })), options);
     for (const path of todo) {
       if (hooks.isCancelled?.()) break;
       done(scanner.scan(path));

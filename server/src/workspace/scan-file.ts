@@ -82,7 +82,8 @@ export class FileScanner {
       const size = statSync(path).size;
       const limit = this.options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
       if (size > limit) return { path, findings: [], skipped: `skipped: ${size} bytes is over the size limit of ${limit} bytes` };
-      text = readFileSync(path, 'utf8');
+      // Through the package index, which reads each file once for itself and its siblings (the read error says why).
+      text = this.analyzer.packages.read(path) ?? readFileSync(path, 'utf8');
     } catch (error) {
       return { path, findings: [], error: (error as Error).message };
     }
@@ -131,6 +132,7 @@ export class FileScanner {
       const temporary = `${path}.go-concurrency-lint-${process.pid}.tmp`;
       writeFileSync(temporary, text);
       renameSync(temporary, path);
+      this.analyzer.packages.forget(path);
     }
     return { text, findings };
   }

@@ -1,5 +1,6 @@
 // A scan worker thread: its own parser, scanning the files it is sent.
 import { parentPort, workerData } from 'node:worker_threads';
+import { scanReader } from '../engine/package';
 import { Analyzer } from '../linter/analyzer';
 import { FileScanner, type ScanOptions } from './scan-file';
 
@@ -10,7 +11,7 @@ export interface ScanRequest {
 }
 
 async function main(): Promise<void> {
-  const scanner = new FileScanner(await Analyzer.create({ goVersion: (workerData as ScanOptions).goVersion, keepTrees: true }), workerData as ScanOptions);
+  const scanner = new FileScanner(await Analyzer.create({ goVersion: (workerData as ScanOptions).goVersion, keepTrees: true, reader: scanReader() }), workerData as ScanOptions);
   parentPort!.on('message', ({ id, paths }: ScanRequest) => {
     for (const path of paths) {
       let result;
