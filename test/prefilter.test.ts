@@ -28,9 +28,14 @@ const FILES: Record<string, string> = {
 /** The rules that decide by more than their words (mayFire). */
 const RULES = ['syncmap-by-value', 'waitgroup-by-value', 'waitgroup-add-in-goroutine', 'nil-context', 'missing-context-variant', 'syncmap-unhashable-key', 'context-growth-in-loop'];
 
-async function scan(noSkip: boolean): Promise<{ findings: string[]; linted: Set<string> }> {
+function project(): string {
   const dir = mkdtempSync(join(tmpdir(), 'gcl-prefilter-'));
   for (const [name, text] of Object.entries(FILES)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+/** Scans the files; `linted` are those parsed for themselves, `packageReads` counts the finer tests' looks at the package. */
+async function scan(noSkip: boolean, dir = project(), cacheDir?: string): Promise<{ findings: string[]; linted: Set<string>; packageReads: number }> {
   const analyzer = await Analyzer.create({ wasmDirectory: __dirname, keepTrees: true, reader: scanReader() });
   const linted = new Set<string>();
   const lintText = analyzer.lintText.bind(analyzer);
@@ -38,11 +43,17 @@ async function scan(noSkip: boolean): Promise<{ findings: string[]; linted: Set<
     linted.add(basename(path));
     return lintText(path, ...rest);
   };
-  const scanner = new FileScanner(analyzer, { config: { only: RULES }, noSkip });
+  let packageReads = 0;
+  const siblingMentions = analyzer.packages.siblingMentions.bind(analyzer.packages);
+  analyzer.packages.siblingMentions = (...args) => {
+    packageReads++;
+    return siblingMentions(...args);
+  };
+  const scanner = new FileScanner(analyzer, { config: { only: RULES }, noSkip, cacheDir });
   const findings = Object.keys(FILES)
     .sort()
     .flatMap((name) => scanner.scan(join(dir, name)).findings.map((f) => `${name}:${f.start} ${f.ruleId}`));
-  return { findings, linted };
+  return { findings, linted, packageReads };
 }
 
 describe('skipping files before parsing them', () => {
@@ -56,5 +67,16 @@ describe('skipping files before parsing them', () => {
     );
     assert.deepEqual([...skipping.linted].sort(), ['cache.go', 'call.go', 'group.go', 'use.go']);
     assert.equal(parsingAll.linted.size, Object.keys(FILES).length);
+  });
+
+  test('a warm cache answers for the skipped files too: the finer tests do not read the package again', async () => {
+    const dir = project();
+    const cache = mkdtempSync(join(tmpdir(), 'gcl-prefilter-cache-'));
+    const cold = await scan(false, dir, cache);
+    const warm = await scan(false, dir, cache);
+    assert.ok(cold.packageReads > 0);
+    assert.equal(warm.packageReads, 0);
+    assert.equal(warm.linted.size, 0);
+    assert.deepEqual(warm.findings, cold.findings);
   });
 });

@@ -4,19 +4,27 @@ import { dirname } from 'node:path';
 import type { PackageIndex } from '../engine/package';
 import type { ActiveRule } from './config';
 
-/** A test that says whether the file at `path` with `text` may hold a finding of `rules`. */
-export function prefilter(rules: readonly ActiveRule[], packages: PackageIndex): (text: string, path: string) => boolean {
+export interface Prefilter {
+  /** False when the file at `path` with `text` holds none of the words of any rule that could fire on it: text only, cheap. */
+  hasWords(text: string, path: string): boolean;
+  /** False when no rule may fire on the file: its words, then each rule's finer test (mayFire), which may read the package. */
+  mayFire(text: string, path: string): boolean;
+}
+
+export function prefilter(rules: readonly ActiveRule[], packages: PackageIndex): Prefilter {
   const packageHasToken = packageTokenTest(packages);
-  const tests = rules.map(({ rule }) => {
+  const wordTests = rules.map(({ rule }) => {
     const inFile = rule.tokens ?? [];
     const inPackage = rule.packageTokens ?? [];
-    const tokens = (text: string, path: string): boolean =>
+    return (text: string, path: string): boolean =>
       (!rule.tokens && !rule.packageTokens) ||
       inFile.some((token) => text.includes(token)) ||
       (inPackage.length > 0 && (inPackage.some((token) => text.includes(token)) || packageHasToken(path, inPackage)));
-    return rule.mayFire ? (text: string, path: string) => tokens(text, path) && rule.mayFire!(text, path, packages) : tokens;
   });
-  return (text, path) => tests.some((test) => test(text, path));
+  return {
+    hasWords: (text, path) => wordTests.some((test) => test(text, path)),
+    mayFire: (text, path) => rules.some(({ rule }, i) => wordTests[i](text, path) && (rule.mayFire?.(text, path, packages) ?? true)),
+  };
 }
 
 /**

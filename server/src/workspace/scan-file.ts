@@ -7,7 +7,7 @@ import type { Analyzer } from '../linter/analyzer';
 import { activeRules, type ActiveRule, type LintConfig } from '../linter/config';
 import { applyEdits, preferredEdits } from '../linter/fixes';
 import { describeStop } from '../linter/linter';
-import { prefilter } from '../linter/prefilter';
+import { prefilter, type Prefilter } from '../linter/prefilter';
 import type { Finding } from '../ruleapi/rule';
 import { FindingsCache } from './cache';
 import { isGenerated } from './files';
@@ -58,7 +58,8 @@ const MAX_FIX_ROUNDS = 5;
 
 export class FileScanner {
   private readonly rules: ActiveRule[];
-  private readonly mayMatch: (text: string, path: string) => boolean;
+  /** The two steps of the skip: words alone (before the cache), then the rules' finer tests (after it). */
+  private readonly mayMatch: Prefilter;
   private readonly cache?: FindingsCache;
 
   constructor(
@@ -67,10 +68,15 @@ export class FileScanner {
   ) {
     this.analyzer.packages.maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
     this.rules = activeRules(options.config);
-    const mayFire = prefilter(this.rules, this.analyzer.packages);
+    const byRules = prefilter(this.rules, this.analyzer.packages);
     // A file with a suppression comment can have an unused one, whatever else it holds.
-    const mayHaveSuppressions = (text: string) => text.includes('nolint') || text.includes('//lint:');
-    this.mayMatch = options.noSkip ? () => true : options.reportUnusedSuppressions ? (text, path) => mayHaveSuppressions(text) || mayFire(text, path) : mayFire;
+    const mayHaveSuppressions = (text: string) => !!options.reportUnusedSuppressions && (text.includes('nolint') || text.includes('//lint:'));
+    this.mayMatch = options.noSkip
+      ? { hasWords: () => true, mayFire: () => true }
+      : {
+          hasWords: (text, path) => mayHaveSuppressions(text) || byRules.hasWords(text, path),
+          mayFire: (text, path) => mayHaveSuppressions(text) || byRules.mayFire(text, path),
+        };
     if (options.cacheDir && !options.fix) {
       this.cache = new FindingsCache(options.cacheDir, JSON.stringify({ version, rules: this.rules.map((r) => [r.rule.id, r.severity, !!r.configured]), unusedSuppressions: !!options.reportUnusedSuppressions }));
     }
@@ -88,10 +94,15 @@ export class FileScanner {
       return { path, findings: [], error: (error as Error).message };
     }
     if (this.options.defaultExcludes !== false && isGenerated(text)) return { path, findings: [], skipped: 'generated' };
-    if (!this.mayMatch(text, path)) return { path, findings: [] };
+    if (!this.mayMatch.hasWords(text, path)) return { path, findings: [] };
     const goVersion = this.cache ? String(formatGoVersionOrUnknown(this.analyzer.goVersionFor(path))) : '';
     const cached = this.cache?.get(path, text, goVersion);
     if (cached) return { path, findings: cached, text: cached.length ? text : undefined };
+    if (!this.mayMatch.mayFire(text, path)) {
+      // Cached too: the finer tests read the package, which a warm run need not do again.
+      this.cache?.set(path, text, goVersion, []);
+      return { path, findings: [] };
+    }
 
     const linted = this.analyzer.lintText(path, text, this.rules, { reportUnusedSuppressions: this.options.reportUnusedSuppressions });
     let findings = linted.findings;
