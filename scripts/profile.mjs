@@ -3,7 +3,9 @@
 // parse, identifier resolution, each rule alone (with resolution already
 // built, so shared lazy facts like CFGs are charged to the first rule that
 // asks; and its own cost, less the walk that finds its node types, which the
-// whole lint shares), and the whole lint (fresh GoFile, every rule). Default files:
+// whole lint shares), its marginal cost (the whole lint less the whole lint
+// without it: what it adds once facts are shared), and the whole lint (fresh
+// GoFile, every rule). Default files:
 // net/http/transport.go and time/tzdata/zipdata.go of $(go env GOROOT).
 // Bundles the engine with esbuild (as scripts/build.mjs does) into a temp
 // file; add `--cpu-prof` to node to find hot spots:
@@ -86,15 +88,21 @@ for (const path of files) {
     return file;
   };
   // Alone, each rule pays for the walk that finds its node types, which the whole lint does once for all rules: its own cost is the rest.
+  // It also pays for the facts it asks first (resolution of a function, its control flow), which the whole lint shares:
+  // the marginal cost (the whole lint, less the whole lint without the rule) is what the rule adds to a lint.
+  const whole = median((file) => lintFile(file, rules), prebuilt);
   const perRule = rules.map((active) => {
     const alone = median((file) => lintFile(file, [active]), prebuilt);
     const walk = median(() => nodesOfTypes(tree.rootNode, new Set(active.rule.nodeTypes), text));
-    return [`  ${active.rule.id}`, alone, Math.max(0, alone - walk)];
+    const others = rules.filter((r) => r !== active);
+    const marginal = whole - median((file) => lintFile(file, others), prebuilt);
+    return [`  ${active.rule.id}`, alone, Math.max(0, alone - walk), marginal];
   });
   perRule.sort((a, b) => b[2] - a[2]);
-  rows.push(['rules alone (resolution prebuilt), sum', perRule.reduce((n, r) => n + r[1], 0), perRule.reduce((n, r) => n + r[2], 0)], ...perRule);
+  rows.push(['rules alone (resolution prebuilt), sum', perRule.reduce((n, r) => n + r[1], 0), perRule.reduce((n, r) => n + r[2], 0), perRule.reduce((n, r) => n + r[3], 0)], ...perRule);
   console.log(`${path.slice(goroot.length + 1)} (${text.split('\n').length} lines, ${findings} findings), median of ${iterations}:`);
-  console.log(`  ${''.padEnd(40)} ${'time'.padStart(9)}   ${'own cost (less its node walk)'}`);
-  for (const [what, ms, own] of rows) console.log(`  ${what.padEnd(40)} ${ms.toFixed(2).padStart(6)} ms${own === undefined ? '' : `   ${own.toFixed(2).padStart(6)} ms`}`);
+  console.log(`  ${''.padEnd(40)} ${'time'.padStart(9)}   ${'own (less its walk)'}   ${'marginal (whole less without it)'}`);
+  const ms = (value) => `${value.toFixed(2).padStart(6)} ms`;
+  for (const [what, time, own, marginal] of rows) console.log(`  ${what.padEnd(40)} ${ms(time)}${own === undefined ? '' : `   ${ms(own)}`}${marginal === undefined ? '' : `        ${ms(marginal)}`}`);
   tree.delete();
 }

@@ -119,11 +119,6 @@ export function contextParameterCall(file: GoFile, call: Node): ContextParameter
   return null;
 }
 
-/** True when `node` is the predeclared nil. */
-export function isNil(node: Node): boolean {
-  return unparen(node).type === 'nil';
-}
-
 // Not `error` (nor any interface): an interface-typed key holds a unique pointer (`errors.New("retry")`) and cannot
 // collide with another package's key.
 const BUILTIN_TYPES = new Set([

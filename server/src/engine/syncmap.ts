@@ -620,10 +620,27 @@ export function holderTypeNames(file: GoFile, syncType: string): ReadonlySet<str
   if (!bySync) holderNames.set(file, (bySync = new Map()));
   let names = bySync.get(syncType);
   if (names) return names;
-  names = packageMentions(file, syncType) ? holderNamesIn(packageSyncFacts(file), syncType) : new Set<string>();
+  names = packageMentions(file, syncType) ? holderNamesOfPackage(packageSyncFacts(file), syncType) : new Set<string>();
   bySync.set(syncType, names);
   return names;
 }
+
+/**
+ * holderNamesIn, remembered while the package's facts are the same objects
+ * (the package index keeps each file's facts until its text changes): an
+ * editor's lint of one file asks again on every edit.
+ */
+function holderNamesOfPackage(packageFacts: readonly SyncFacts[], syncType: string): ReadonlySet<string> {
+  let entry = holdersByPackage.get(packageFacts[0]);
+  if (!entry || entry.facts.length !== packageFacts.length || entry.facts.some((f, i) => f !== packageFacts[i])) {
+    holdersByPackage.set(packageFacts[0], (entry = { facts: packageFacts, bySync: new Map() }));
+  }
+  let names = entry.bySync.get(syncType);
+  if (!names) entry.bySync.set(syncType, (names = holderNamesIn(packageFacts, syncType)));
+  return names;
+}
+
+const holdersByPackage = new WeakMap<SyncFacts, { facts: readonly SyncFacts[]; bySync: Map<string, ReadonlySet<string>> }>();
 
 /** holderTypeNames from the facts of the package's files (the first file's wins for a name declared twice). */
 function holderNamesIn(packageFacts: readonly SyncFacts[], syncType: string): Set<string> {

@@ -84,11 +84,11 @@ function check(file: GoFile, loop: Node): Found | null {
   if (!isInfiniteLoop(loop)) return null;
   const body = loop.childForFieldName('body');
   if (!body) return null;
-  // The walk of the body first: reaching a node's enclosing function costs the depth of the tree for each parent.
-  const blocking = blockingOperations(file, body);
-  if (blocking.length === 0) return null;
+  // A context parameter in scope first: most endless loops have none, and then their bodies need no walk.
   const scope = contextInScope(file, loop);
   if (!scope || scope.kind !== 'context') return null;
+  const blocking = blockingOperations(file, body);
+  if (blocking.length === 0) return null;
   // A loop that can be left (return, break, goto) ends some other way: a closed channel, an error.
   if (loopJumps(loop).some((j) => j.kind !== 'continue')) return null;
   const parameter = file.resolution.resolve(scope.parameter);

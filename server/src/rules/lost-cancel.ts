@@ -33,6 +33,8 @@ function checkVariable(binding: CancelBinding, context: RuleContext): void {
   if (!fn || isMainMain(file, fn)) return;
   const variable = file.resolution.resolve(binding.target);
   if (!variable || variable.kind !== 'local' || enclosingFunction(variable.node)?.id !== fn.id) return;
+  // The common case, decided without the function's control flow: every path from here runs the deferred call.
+  if (deferredRightAfter(file, binding.statement, variable)) return;
   const graph = file.cfg(fn);
   if (!graph) return;
   const stored = storedOnlyInUncalledFields(file, variable);
@@ -94,6 +96,16 @@ function storedOnlyInUncalledFields(file: GoFile, variable: Declaration): Node |
     key ??= keyNode;
   }
   return key;
+}
+
+/** True when the statement after `statement` in its block is `defer v(...)`, `v` being `variable`. */
+function deferredRightAfter(file: GoFile, statement: Node, variable: Declaration): boolean {
+  if (statement.parent?.type !== 'statement_list') return false;
+  let next = statement.nextNamedSibling;
+  while (next?.type === 'comment') next = next.nextNamedSibling;
+  const call = next?.type === 'defer_statement' ? next.namedChildren.find((c) => c?.type === 'call_expression') : undefined;
+  const callee = call?.childForFieldName('function');
+  return callee?.type === 'identifier' && file.resolution.resolve(callee) === variable;
 }
 
 function exitLocation(exit: Node, name: string): RelatedLocation {

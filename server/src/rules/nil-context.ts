@@ -1,7 +1,7 @@
 // nil-context: nil passed where a context.Context is expected. Code that
 // receives it panics as soon as it calls ctx.Done(), ctx.Err() or ctx.Value().
 import type { Node } from 'web-tree-sitter';
-import { contextParameterCall, isNil } from '../engine/context-use';
+import { contextParameterCall } from '../engine/context-use';
 import type { GoFile } from '../engine/file';
 import { namedChildren } from '../engine/syntax';
 import { replaceNode } from '../ruleapi/edits';
@@ -13,17 +13,20 @@ export const nilContext: Rule = {
   defaultSeverity: 'warning',
   peers: [{ linter: 'staticcheck', checks: ['SA1012'] }],
   summary: 'nil is passed where a context.Context is expected.',
-  nodeTypes: ['call_expression'],
+  // The nil itself: a file holds far fewer nils than calls.
+  nodeTypes: ['nil'],
   // A *Context(nil...) call, or a call of a package function that takes a context (declared in any file of the package).
   tokens: ['Context(nil'],
   packageTokens: ['"context"'],
   // The finding is a call whose first argument is nil (comments may come between).
   mayFire: (text) => FIRST_ARGUMENT_NIL.test(text),
-  visit(call, context) {
+  visit(nil, context) {
     const { file } = context;
-    const args = call.childForFieldName('arguments');
-    const first = args ? namedChildren(args)[0] : undefined;
-    if (!first || !isNil(first)) return;
+    let first = nil;
+    while (first.parent?.type === 'parenthesized_expression') first = first.parent;
+    const args = first.parent;
+    const call = args?.type === 'argument_list' ? args.parent : null;
+    if (!call || call.type !== 'call_expression' || namedChildren(args!)[0]?.id !== first.id) return;
     const target = contextParameterCall(file, call);
     if (!target) return;
     const fixes: Fix[] = [];
