@@ -56,8 +56,9 @@ function check(context: RuleContext, goStatement: Node, literal: Node, fn: Node,
   if (!outside.every((u) => u.function?.id === fn.id && (u.kind === 'receive' || u.kind === 'range' || isLengthQuery(u)))) return;
   const sends = inside.filter((u) => u.kind === 'send');
   // A send that can take another way out (ctx.Done(), default) does not block forever.
-  if (sends.length === 0 || sends.some((u) => u.hasAlternative || isInLoopWithin(u.operation, literal))) return;
-  // Each run of the goroutine sends at most once (`if err != nil { ch <- err; return }; ch <- v`).
+  if (sends.length === 0 || sends.some((u) => u.hasAlternative)) return;
+  // Each run of the goroutine sends at most once (`if err != nil { ch <- err; return }; ch <- v`; in a loop, the send
+  // leaves it: `for { if _, err := s.Recv(); err != nil { stop <- true; break } }`).
   if (!atMostOneOnEachPath(file, literal, sends.map((u) => u.operation))) return;
   const send = sends[0];
   if (sends.every((u) => skippedOnShutdown(u.operation, literal, fn)) || drainedUntilClosed(outside, fn)) return;
