@@ -1,0 +1,151 @@
+// npm run recall -- <mirror-dir> [options]: for each real bug-fix commit of
+// test/recall/fixes.tsv, lints the package of the buggy file as it was before
+// the fix (the commit's first parent) and after it, and says whether a finding
+// points at the buggy lines before (flagged) and that rule has fewer findings
+// in the file after (cleared). Repositories are read from bare git
+// directories <mirror-dir>/<owner>+<name>/repo (as the tool library's fetch
+// leaves them). The procedure is in docs/precision.md.
+//
+// Options:
+//   --rows FILE      another list of fixes (same columns)
+//   --repo NAME      only this repository (repeatable)
+//   --slack N        lines a finding may be off the buggy range (default 2)
+//   --details FILE   write every row with its outcome (TSV)
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, posix, resolve } from 'node:path';
+
+const root = join(dirname(new URL(import.meta.url).pathname), '..');
+const cli = join(root, 'dist/cli.js');
+
+function usage(message) {
+  if (message) console.error(`recall: ${message}`);
+  console.error('usage: npm run recall -- <mirror-dir> [--rows FILE] [--repo owner/name] [--slack N] [--details FILE]');
+  process.exit(2);
+}
+
+const args = process.argv.slice(2);
+const options = { rows: join(root, 'test/recall/fixes.tsv'), repos: [], slack: 2 };
+for (let i = 0; i < args.length; i++) {
+  const a = args[i];
+  if (a === '--rows') options.rows = resolve(args[++i] ?? usage('--rows needs a value'));
+  else if (a === '--repo') options.repos.push(args[++i] ?? usage('--repo needs a value'));
+  else if (a === '--slack') options.slack = Number(args[++i] ?? usage('--slack needs a value'));
+  else if (a === '--details') options.details = args[++i] ?? usage('--details needs a value');
+  else if (a.startsWith('-')) usage(`unknown option ${a}`);
+  else if (options.dir) usage('one mirror directory only');
+  else options.dir = resolve(a);
+}
+if (!options.dir) usage('no mirror directory given');
+if (!existsSync(cli)) usage('dist/cli.js is missing: run npm install (or npm run build) first');
+if (!Number.isInteger(options.slack) || options.slack < 0) usage('--slack needs a whole number of lines');
+
+/** Rows of a TSV file with a header line, as objects. */
+function readTsv(path) {
+  const [header, ...lines] = readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() && !l.startsWith('#'));
+  const names = header.split('\t');
+  return lines.map((line, n) => {
+    const cells = line.split('\t');
+    if (cells.length !== names.length) usage(`${path}:${n + 2}: ${cells.length} cells, expected ${names.length}`);
+    return Object.fromEntries(names.map((name, i) => [name, cells[i]]));
+  });
+}
+
+const rules = execFileSync('node', [cli, '--list-rules'], { encoding: 'utf8' })
+  .split('\n')
+  .filter(Boolean)
+  .map((l) => ({ id: l.split(/\s+/)[0], defaultSeverity: l.split(/\s+/)[1] }));
+const CONFIGURED = rules.flatMap((r) => ['--severity', `${r.id}=${r.defaultSeverity === 'off' ? 'warning' : r.defaultSeverity}`]);
+
+function git(dir, ...gitArgs) {
+  return spawnSync('git', ['-C', dir, ...gitArgs], { encoding: 'buffer', maxBuffer: 1 << 30 });
+}
+
+/**
+ * Writes the .go files of `packageDir` at `revision`, and every go.mod on the
+ * way up to the repository root (the code kind and Go version come from
+ * them), under `into`. False when the directory does not exist there.
+ */
+function exportPackage(repo, revision, packageDir, into) {
+  const listing = git(repo, 'ls-tree', '--name-only', `${revision}:${packageDir === '.' ? '' : packageDir}`);
+  if (listing.status !== 0) return false;
+  const names = listing.stdout.toString().split('\n').filter((n) => n.endsWith('.go'));
+  mkdirSync(join(into, packageDir), { recursive: true });
+  for (const name of names) {
+    const blob = git(repo, 'show', `${revision}:${posix.join(packageDir, name)}`);
+    if (blob.status === 0) writeFileSync(join(into, packageDir, name), blob.stdout);
+  }
+  for (let dir = packageDir; ; dir = posix.dirname(dir)) {
+    const mod = git(repo, 'show', `${revision}:${posix.join(dir, 'go.mod')}`);
+    if (mod.status === 0) writeFileSync(join(into, dir, 'go.mod'), mod.stdout);
+    if (dir === '.' || dir === '/') break;
+  }
+  return true;
+}
+
+/** Findings in the file `path` of the package exported under `into`. */
+function lint(into, packageDir, path, configured) {
+  const run = spawnSync('node', [cli, '--format', 'json', '--no-config', ...(configured ? CONFIGURED : []), join(into, packageDir)], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  if (run.status !== 0 && run.status !== 1) throw new Error(`the linter exited with ${run.status}: ${run.stderr.split('\n')[0]}`);
+  const target = resolve(into, path);
+  return JSON.parse(run.stdout).findings.filter((f) => resolve(f.path) === target);
+}
+
+let rows = readTsv(options.rows);
+if (options.repos.length) rows = rows.filter((r) => options.repos.includes(r.repo));
+const outcomes = [];
+for (const row of rows) {
+  const mirror = join(options.dir, row.repo.replace('/', '+'), 'repo');
+  const [first, last = first] = row.lines.split('-').map(Number);
+  const outcome = { ...row, flaggedByDefault: '', flagged: '', cleared: '', note: '' };
+  outcomes.push(outcome);
+  if (!existsSync(mirror)) {
+    outcome.note = `no mirror at ${mirror}`;
+    continue;
+  }
+  const work = mkdtempSync(join(tmpdir(), 'gcl-recall-'));
+  try {
+    const packageDir = posix.dirname(row.path);
+    if (!exportPackage(mirror, `${row.commit}^`, packageDir, join(work, 'before'))) {
+      outcome.note = 'the package is not at the parent commit';
+      continue;
+    }
+    const near = (f) => f.range.startLine >= first - options.slack && f.range.startLine <= last + options.slack;
+    const before = lint(join(work, 'before'), packageDir, row.path, true);
+    const hit = before.find(near);
+    outcome.flagged = hit ? `${hit.ruleId}@${hit.range.startLine}` : '';
+    outcome.flaggedByDefault = lint(join(work, 'before'), packageDir, row.path, false).some(near) ? 'yes' : '';
+    if (hit) {
+      const count = (findings) => findings.filter((f) => f.ruleId === hit.ruleId).length;
+      const after = exportPackage(mirror, row.commit, packageDir, join(work, 'after')) && existsSync(join(work, 'after', row.path)) ? lint(join(work, 'after'), packageDir, row.path, true) : [];
+      outcome.cleared = count(after) < count(before) ? 'yes' : '';
+    }
+  } catch (error) {
+    outcome.note = String(error.message ?? error);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+const counted = outcomes.filter((o) => !o.note);
+const share = (n) => `${n}/${counted.length}${counted.length ? ` (${Math.round((100 * n) / counted.length)}%)` : ''}`;
+console.log(`fixes: ${rows.length}, measured: ${counted.length}`);
+console.log(`flagged at the buggy lines, every rule configured: ${share(counted.filter((o) => o.flagged).length)}`);
+console.log(`flagged and cleared by the fix:                   ${share(counted.filter((o) => o.flagged && o.cleared).length)}`);
+console.log(`flagged at the defaults:                          ${share(counted.filter((o) => o.flaggedByDefault).length)}`);
+const byClass = new Map();
+for (const o of counted) {
+  const entry = byClass.get(o.class) ?? { n: 0, flagged: 0, cleared: 0 };
+  entry.n++;
+  if (o.flagged) entry.flagged++;
+  if (o.flagged && o.cleared) entry.cleared++;
+  byClass.set(o.class, entry);
+}
+console.log('\nclass                          fixes  flagged  flagged+cleared');
+for (const [name, e] of [...byClass].sort((a, b) => b[1].n - a[1].n)) console.log(`${name.padEnd(30)} ${String(e.n).padStart(5)}  ${String(e.flagged).padStart(7)}  ${String(e.cleared).padStart(15)}`);
+for (const o of outcomes.filter((o) => o.note)) console.log(`not measured: ${o.repo} ${o.commit.slice(0, 12)} ${o.path}: ${o.note}`);
+if (options.details) {
+  const columns = ['repo', 'commit', 'path', 'lines', 'class', 'flagged', 'cleared', 'flaggedByDefault', 'note'];
+  writeFileSync(options.details, [columns.join('\t'), ...outcomes.map((o) => columns.map((c) => o[c]).join('\t'))].join('\n') + '\n');
+}
