@@ -15,8 +15,9 @@
 //   --json FILE      write the per-rule table as JSON
 //   --details FILE   write every finding with its verdict (TSV)
 import { spawnSync, execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { readTsv } from './tsv.mjs';
 
 const root = join(dirname(new URL(import.meta.url).pathname), '..');
 const cli = join(root, 'dist/cli.js');
@@ -47,19 +48,8 @@ for (let i = 0; i < args.length; i++) {
 if (!options.dir) usage('no corpus directory given');
 if (!existsSync(cli)) usage('dist/cli.js is missing: run npm install (or npm run build) first');
 
-/** Rows of a TSV file with a header line, as objects. */
-function readTsv(path) {
-  const [header, ...lines] = readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() && !l.startsWith('#'));
-  const names = header.split('\t');
-  return lines.map((line, n) => {
-    const cells = line.split('\t');
-    if (cells.length !== names.length) usage(`${path}:${n + 2}: ${cells.length} cells, expected ${names.length}`);
-    return Object.fromEntries(names.map((name, i) => [name, cells[i]]));
-  });
-}
-
-const corpus = readTsv(corpusFile).filter((r) => options.repos.length === 0 || options.repos.includes(r.repo));
-const verdicts = readTsv(verdictFile);
+const corpus = readTsv(corpusFile, usage).filter((r) => options.repos.length === 0 || options.repos.includes(r.repo));
+const verdicts = readTsv(verdictFile, usage);
 for (const v of verdicts) if (!VERDICTS.includes(v.verdict)) usage(`verdicts.tsv: unknown verdict "${v.verdict}" for ${v.repo} ${v.path}:${v.line}`);
 const key = (rule, repo, path, line) => `${rule}\t${repo}\t${path}\t${line}`;
 const verdictByKey = new Map(verdicts.map((v) => [key(v.rule, v.repo, v.path, v.line), v]));

@@ -12,9 +12,10 @@
 //   --slack N        lines a finding may be off the buggy range (default 2)
 //   --details FILE   write every row with its outcome (TSV)
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix, resolve } from 'node:path';
+import { readTsv } from './tsv.mjs';
 
 const root = join(dirname(new URL(import.meta.url).pathname), '..');
 const cli = join(root, 'dist/cli.js');
@@ -40,17 +41,6 @@ for (let i = 0; i < args.length; i++) {
 if (!options.dir) usage('no mirror directory given');
 if (!existsSync(cli)) usage('dist/cli.js is missing: run npm install (or npm run build) first');
 if (!Number.isInteger(options.slack) || options.slack < 0) usage('--slack needs a whole number of lines');
-
-/** Rows of a TSV file with a header line, as objects. */
-function readTsv(path) {
-  const [header, ...lines] = readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() && !l.startsWith('#'));
-  const names = header.split('\t');
-  return lines.map((line, n) => {
-    const cells = line.split('\t');
-    if (cells.length !== names.length) usage(`${path}:${n + 2}: ${cells.length} cells, expected ${names.length}`);
-    return Object.fromEntries(names.map((name, i) => [name, cells[i]]));
-  });
-}
 
 const rules = execFileSync('node', [cli, '--list-rules'], { encoding: 'utf8' })
   .split('\n')
@@ -92,7 +82,7 @@ function lint(into, packageDir, path, configured) {
   return JSON.parse(run.stdout).findings.filter((f) => resolve(f.path) === target);
 }
 
-let rows = readTsv(options.rows);
+let rows = readTsv(options.rows, usage);
 if (options.repos.length) rows = rows.filter((r) => options.repos.includes(r.repo));
 const outcomes = [];
 for (const row of rows) {

@@ -4,7 +4,7 @@
 // directories of Go's standard library as the corpus).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import { DERIVING_FUNCTIONS } from '../server/src/engine/context-flow';
@@ -14,6 +14,7 @@ import type { FileFactKind } from '../server/src/engine/package';
 import { SQL_NAMES } from '../server/src/engine/sql';
 import { SYNC_FACTS } from '../server/src/engine/syncmap';
 import { sharedAnalyzer } from './support/analyzer';
+import { goFiles } from './support/go-files';
 
 /** `source` without its `«` marks, and the offsets where they were. */
 function marked(source: string): { text: string; starts: number[] } {
@@ -89,15 +90,6 @@ describe('top-level declarations by their tokens', () => {
 });
 
 const KINDS: FileFactKind<unknown>[] = [SYNC_FACTS, SQL_NAMES, CONTEXT_FIRST_FUNCTIONS, DERIVING_FUNCTIONS];
-
-function goFiles(dir: string, into: string[] = []): string[] {
-  for (const name of readdirSync(dir).sort()) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) goFiles(path, into);
-    else if (name.endsWith('.go')) into.push(path);
-  }
-  return into;
-}
 
 function standardLibraryFiles(): string[] {
   try {

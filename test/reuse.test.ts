@@ -5,7 +5,7 @@
 // case of every rule reports. GCL_REUSE_SEQUENCES sets how many edits per file.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import { activeRules } from '../server/src/linter/config';
@@ -13,6 +13,7 @@ import type { LintMemo } from '../server/src/linter/reuse';
 import { RULES } from '../server/src/linter/registry';
 import type { Finding } from '../server/src/ruleapi/rule';
 import { sharedAnalyzer } from './support/analyzer';
+import { goFiles } from './support/go-files';
 import { random } from './support/hostile';
 
 const EDITS = Number(process.env.GCL_REUSE_EDITS ?? 12);
@@ -37,15 +38,6 @@ const INSERTS = [
   'x',
   '//nolint:lost-cancel\n',
 ];
-
-function goFiles(dir: string, into: string[] = []): string[] {
-  for (const name of readdirSync(dir).sort()) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) goFiles(path, into);
-    else if (name.endsWith('.go')) into.push(path);
-  }
-  return into;
-}
 
 function standardLibrarySample(): string[] {
   try {
