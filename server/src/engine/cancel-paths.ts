@@ -168,3 +168,17 @@ export function runsOnlyWhenNil(statement: Node, names: readonly string[]): bool
   }
   return false;
 }
+
+/**
+ * True when the statement after `statement` in its block is `defer v(...)`,
+ * `v` being `variable`: every path from `statement` runs the call, so
+ * unusedPaths would find none (decided without the control-flow graph).
+ */
+export function deferredRightAfter(file: GoFile, statement: Node, variable: Declaration): boolean {
+  if (statement.parent?.type !== 'statement_list') return false;
+  let next = statement.nextNamedSibling;
+  while (next?.type === 'comment') next = next.nextNamedSibling;
+  const call = next?.type === 'defer_statement' ? next.namedChildren.find((c) => c?.type === 'call_expression') : undefined;
+  const callee = call?.childForFieldName('function');
+  return callee?.type === 'identifier' && file.resolution.resolve(callee) === variable;
+}

@@ -2,7 +2,7 @@
 // (or signal.NotifyContext's stop) is not called on every path.
 import type { Node } from 'web-tree-sitter';
 import { cancelBinding, contextEscapes, isNamedResult, type CancelBinding } from '../engine/context';
-import { doneReceives, isDiscarded, runsOnlyWhenNil, unusedPaths } from '../engine/cancel-paths';
+import { deferredRightAfter, doneReceives, isDiscarded, runsOnlyWhenNil, unusedPaths } from '../engine/cancel-paths';
 import type { GoFile } from '../engine/file';
 import type { Declaration } from '../engine/scope';
 import { enclosingFunction, indentationAt, isAncestor, isInsideLoop } from '../engine/syntax';
@@ -96,16 +96,6 @@ function storedOnlyInUncalledFields(file: GoFile, variable: Declaration): Node |
     key ??= keyNode;
   }
   return key;
-}
-
-/** True when the statement after `statement` in its block is `defer v(...)`, `v` being `variable`. */
-function deferredRightAfter(file: GoFile, statement: Node, variable: Declaration): boolean {
-  if (statement.parent?.type !== 'statement_list') return false;
-  let next = statement.nextNamedSibling;
-  while (next?.type === 'comment') next = next.nextNamedSibling;
-  const call = next?.type === 'defer_statement' ? next.namedChildren.find((c) => c?.type === 'call_expression') : undefined;
-  const callee = call?.childForFieldName('function');
-  return callee?.type === 'identifier' && file.resolution.resolve(callee) === variable;
 }
 
 function exitLocation(exit: Node, name: string): RelatedLocation {
