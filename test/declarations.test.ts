@@ -8,7 +8,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import { DERIVING_FUNCTIONS } from '../server/src/engine/context-flow';
-import { CONTEXT_FIRST_FUNCTIONS } from '../server/src/engine/context-use';
+import { CONTEXT_FIRST_FUNCTIONS, CONTEXT_FIRST_METHODS } from '../server/src/engine/context-use';
 import { topLevelDeclarations } from '../server/src/engine/declarations';
 import type { FileFactKind } from '../server/src/engine/package';
 import { SQL_NAMES } from '../server/src/engine/sql';
@@ -89,7 +89,7 @@ describe('top-level declarations by their tokens', () => {
   });
 });
 
-const KINDS: FileFactKind<unknown>[] = [SYNC_FACTS, SQL_NAMES, CONTEXT_FIRST_FUNCTIONS, DERIVING_FUNCTIONS];
+const KINDS: FileFactKind<unknown>[] = [SYNC_FACTS, SQL_NAMES, CONTEXT_FIRST_FUNCTIONS, CONTEXT_FIRST_METHODS, DERIVING_FUNCTIONS];
 
 function standardLibraryFiles(): string[] {
   try {
