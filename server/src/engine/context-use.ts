@@ -8,7 +8,7 @@ import { contextInScope, type ContextInScope } from './context';
 import type { GoFile } from './file';
 import { readImports, type Imports } from './imports';
 import type { FileFactKind } from './package';
-import { enclosingFunction, namedChildren, topLevel, topLevelFunction, unparen } from './syntax';
+import { enclosingFunction, mentionsIdentifier, namedChildren, topLevel, topLevelFunction, unparen } from './syntax';
 
 /** True when a type expression names context.Context, given a file's import table. */
 export function namesContextType(imports: Imports, type: Node): boolean {
@@ -49,7 +49,7 @@ export const CONTEXT_FIRST_FUNCTIONS: FileFactKind<{ packageName: string; names:
 
 /**
  * Per file of a package: its methods by name, split by whether their first
- * parameter is a context.Context.
+ * parameter is a context.Context that their body uses.
  */
 export const CONTEXT_FIRST_METHODS: FileFactKind<{ packageName: string; contextFirst: ReadonlySet<string>; other: ReadonlySet<string> }> = {
   key: 'context-first-methods',
@@ -66,7 +66,11 @@ export const CONTEXT_FIRST_METHODS: FileFactKind<{ packageName: string; contextF
       const parameters = method.childForFieldName('parameters');
       const first = parameters ? namedChildren(parameters)[0] : undefined;
       const type = first?.type === 'parameter_declaration' ? first.childForFieldName('type') : null;
-      if (name) (type && namesContextType(imports, type) ? contextFirst : other).add(name);
+      // A context it does not name, or never mentions, cannot make it panic (`func (c *Conn) grabConn(context.Context)`).
+      const context = first?.childrenForFieldName('name')[0]?.text;
+      const body = method.childForFieldName('body');
+      const uses = !!context && context !== '_' && !!body && mentionsIdentifier(body.text, context);
+      if (name) (type && namesContextType(imports, type) && uses ? contextFirst : other).add(name);
     }
     return { packageName, contextFirst, other };
   },

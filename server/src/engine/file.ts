@@ -193,7 +193,7 @@ export class GoFile {
   packageFacts<T>(kind: FileFactKind<T>): T[] {
     if (!this.facts.has(kind.key)) {
       const compute = () => kind.compute(this.root, this.path, this.text, this);
-      const value = this.packageIndex ? this.packageIndex.ownFact(this.path, this.root, kind, compute) : compute();
+      const value = this.packageIndex ? this.packageIndex.ownFact(this.path, this.text, this.root, kind, compute) : compute();
       this.facts.set(kind.key, value);
       this.packageIndex?.rememberFact(this.path, this.text, kind, value);
     }

@@ -232,12 +232,17 @@ export class PackageIndex {
   private readonly ownFacts = new Map<string, { key: string; value: unknown }>();
 
   /**
-   * `kind`'s fact of the file at `path` (being linted, with root `root`):
-   * for an `outsideFunctions` kind while trees are not kept (an editor, not
+   * `kind`'s fact of the file at `path` (being linted, with `text` and root
+   * `root`): the one already derived from that text, if any; else for an
+   * `outsideFunctions` kind while trees are not kept (an editor, not
    * a scan), the value of the file's previous version when its declarations
    * outside functions are the same text.
    */
-  ownFact<T>(path: string, root: Node, kind: FileFactKind<T>, compute: () => T): T {
+  ownFact<T>(path: string, text: string, root: Node, kind: FileFactKind<T>, compute: () => T): T {
+    // Computed already from this very text: as a sibling's fact, or by a rule's test before the file was parsed (from
+    // the declarations the fact reads, which equals the whole parse's fact unless the file has a syntax error).
+    const known = this.derived.get(path);
+    if (known?.text === text && known.values.has(kind.key) && !root.hasError) return known.values.get(kind.key) as T;
     if (!kind.outsideFunctions || this.keepTrees) return compute();
     const key = namedChildren(root)
       .filter((n) => n.type !== 'function_declaration' && n.type !== 'method_declaration' && n.type !== 'comment')
