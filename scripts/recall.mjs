@@ -1,8 +1,9 @@
 // npm run recall -- <mirror-dir> [options]: for each real bug-fix commit of
 // test/recall/fixes.tsv, lints the package of the buggy file as it was before
 // the fix (the commit's first parent) and after it, and says whether a finding
-// points at the buggy lines before (flagged) and that rule has fewer findings
-// in the file after (cleared). Repositories are read from bare git
+// points at the buggy lines before (flagged: its range, or one of its related
+// locations in that file, such as the loop a goroutine finding names) and that
+// rule has fewer findings in the file after (cleared). Repositories are read from bare git
 // directories <mirror-dir>/<owner>+<name>/repo (as the tool library's fetch
 // leaves them). The procedure is in docs/precision.md.
 //
@@ -52,31 +53,53 @@ function git(dir, ...gitArgs) {
   return spawnSync('git', ['-C', dir, ...gitArgs], { encoding: 'buffer', maxBuffer: 1 << 30 });
 }
 
+// Go releases by date: a package with no go.mod at a commit is linted with
+// the Go release of the commit's date (GOPATH-era code was built with the Go
+// of its day; the linter would take the newest).
+const GO_RELEASES = [
+  ['2015-08-19', 5], ['2016-02-17', 6], ['2016-08-15', 7], ['2017-02-16', 8], ['2017-08-24', 9], ['2018-02-16', 10],
+  ['2018-08-24', 11], ['2019-02-25', 12], ['2019-09-03', 13], ['2020-02-25', 14], ['2020-08-11', 15], ['2021-02-16', 16],
+  ['2021-08-16', 17], ['2022-03-15', 18], ['2022-08-02', 19], ['2023-02-01', 20], ['2023-08-08', 21], ['2024-02-06', 22],
+  ['2024-08-13', 23], ['2025-02-11', 24], ['2025-08-12', 25],
+];
+
+function goVersionAt(repo, revision) {
+  const date = git(repo, 'log', '-1', '--format=%cs', revision).stdout.toString().trim();
+  const release = GO_RELEASES.filter(([day]) => day <= date).pop();
+  return `1.${release ? release[1] : 4}`;
+}
+
 /**
  * Writes the .go files of `packageDir` at `revision`, and every go.mod on the
  * way up to the repository root (the code kind and Go version come from
- * them), under `into`. False when the directory does not exist there.
+ * them), under `into`. Null when the directory does not exist there, else
+ * whether a go.mod was found.
  */
 function exportPackage(repo, revision, packageDir, into) {
   const listing = git(repo, 'ls-tree', '--name-only', `${revision}:${packageDir === '.' ? '' : packageDir}`);
-  if (listing.status !== 0) return false;
+  if (listing.status !== 0) return null;
   const names = listing.stdout.toString().split('\n').filter((n) => n.endsWith('.go'));
   mkdirSync(join(into, packageDir), { recursive: true });
   for (const name of names) {
     const blob = git(repo, 'show', `${revision}:${posix.join(packageDir, name)}`);
     if (blob.status === 0) writeFileSync(join(into, packageDir, name), blob.stdout);
   }
+  let modules = false;
   for (let dir = packageDir; ; dir = posix.dirname(dir)) {
     const mod = git(repo, 'show', `${revision}:${posix.join(dir, 'go.mod')}`);
-    if (mod.status === 0) writeFileSync(join(into, dir, 'go.mod'), mod.stdout);
+    if (mod.status === 0) {
+      writeFileSync(join(into, dir, 'go.mod'), mod.stdout);
+      modules = true;
+    }
     if (dir === '.' || dir === '/') break;
   }
-  return true;
+  return modules;
 }
 
 /** Findings in the file `path` of the package exported under `into`. */
-function lint(into, packageDir, path, configured) {
-  const run = spawnSync('node', [cli, '--format', 'json', '--no-config', ...(configured ? CONFIGURED : []), join(into, packageDir)], { encoding: 'utf8', maxBuffer: 1 << 30 });
+function lint(into, packageDir, path, configured, goVersion) {
+  const version = goVersion ? ['--go-version', goVersion] : [];
+  const run = spawnSync('node', [cli, '--format', 'json', '--no-config', ...version, ...(configured ? CONFIGURED : []), join(into, packageDir)], { encoding: 'utf8', maxBuffer: 1 << 30 });
   if (run.status !== 0 && run.status !== 1) throw new Error(`the linter exited with ${run.status}: ${run.stderr.split('\n')[0]}`);
   const target = resolve(into, path);
   return JSON.parse(run.stdout).findings.filter((f) => resolve(f.path) === target);
@@ -88,7 +111,7 @@ const outcomes = [];
 for (const row of rows) {
   const mirror = join(options.dir, row.repo.replace('/', '+'), 'repo');
   const [first, last = first] = row.lines.split('-').map(Number);
-  const outcome = { ...row, flaggedByDefault: '', flagged: '', cleared: '', note: '' };
+  const outcome = { ...row, flaggedByDefault: '', flagged: '', cleared: '', go: '', note: '' };
   outcomes.push(outcome);
   if (!existsSync(mirror)) {
     outcome.note = `no mirror at ${mirror}`;
@@ -97,18 +120,24 @@ for (const row of rows) {
   const work = mkdtempSync(join(tmpdir(), 'gcl-recall-'));
   try {
     const packageDir = posix.dirname(row.path);
-    if (!exportPackage(mirror, `${row.commit}^`, packageDir, join(work, 'before'))) {
+    const modules = exportPackage(mirror, `${row.commit}^`, packageDir, join(work, 'before'));
+    if (modules === null) {
       outcome.note = 'the package is not at the parent commit';
       continue;
     }
-    const near = (f) => f.range.startLine >= first - options.slack && f.range.startLine <= last + options.slack;
-    const before = lint(join(work, 'before'), packageDir, row.path, true);
-    const hit = before.find(near);
-    outcome.flagged = hit ? `${hit.ruleId}@${hit.range.startLine}` : '';
-    outcome.flaggedByDefault = lint(join(work, 'before'), packageDir, row.path, false).some(near) ? 'yes' : '';
+    const goVersion = modules ? undefined : goVersionAt(mirror, `${row.commit}^`);
+    outcome.go = goVersion ?? 'go.mod';
+    const target = resolve(join(work, 'before'), row.path);
+    const inRange = (r) => r.startLine >= first - options.slack && r.startLine <= last + options.slack;
+    const at = (f) => (inRange(f.range) ? f.range : f.related?.find((r) => resolve(r.path) === target && inRange(r.range))?.range);
+    const near = (f) => !!at(f);
+    const before = lint(join(work, 'before'), packageDir, row.path, true, goVersion);
+    const hit = before.find((f) => inRange(f.range)) ?? before.find(near);
+    outcome.flagged = hit ? `${hit.ruleId}@${at(hit).startLine}${inRange(hit.range) ? '' : ' (related)'}` : '';
+    outcome.flaggedByDefault = lint(join(work, 'before'), packageDir, row.path, false, goVersion).some(near) ? 'yes' : '';
     if (hit) {
       const count = (findings) => findings.filter((f) => f.ruleId === hit.ruleId).length;
-      const after = exportPackage(mirror, row.commit, packageDir, join(work, 'after')) && existsSync(join(work, 'after', row.path)) ? lint(join(work, 'after'), packageDir, row.path, true) : [];
+      const after = exportPackage(mirror, row.commit, packageDir, join(work, 'after')) !== null && existsSync(join(work, 'after', row.path)) ? lint(join(work, 'after'), packageDir, row.path, true, goVersion) : [];
       outcome.cleared = count(after) < count(before) ? 'yes' : '';
     }
   } catch (error) {
@@ -122,6 +151,7 @@ const counted = outcomes.filter((o) => !o.note);
 const share = (n) => `${n}/${counted.length}${counted.length ? ` (${Math.round((100 * n) / counted.length)}%)` : ''}`;
 console.log(`fixes: ${rows.length}, measured: ${counted.length}`);
 console.log(`flagged at the buggy lines, every rule configured: ${share(counted.filter((o) => o.flagged).length)}`);
+console.log(`  of which by a related location only:            ${counted.filter((o) => o.flagged.endsWith('(related)')).length}`);
 console.log(`flagged and cleared by the fix:                   ${share(counted.filter((o) => o.flagged && o.cleared).length)}`);
 console.log(`flagged at the defaults:                          ${share(counted.filter((o) => o.flaggedByDefault).length)}`);
 const byClass = new Map();
@@ -136,6 +166,6 @@ console.log('\nclass                          fixes  flagged  flagged+cleared');
 for (const [name, e] of [...byClass].sort((a, b) => b[1].n - a[1].n)) console.log(`${name.padEnd(30)} ${String(e.n).padStart(5)}  ${String(e.flagged).padStart(7)}  ${String(e.cleared).padStart(15)}`);
 for (const o of outcomes.filter((o) => o.note)) console.log(`not measured: ${o.repo} ${o.commit.slice(0, 12)} ${o.path}: ${o.note}`);
 if (options.details) {
-  const columns = ['repo', 'commit', 'path', 'lines', 'class', 'flagged', 'cleared', 'flaggedByDefault', 'note'];
+  const columns = ['repo', 'commit', 'path', 'lines', 'class', 'flagged', 'cleared', 'flaggedByDefault', 'go', 'note'];
   writeFileSync(options.details, [columns.join('\t'), ...outcomes.map((o) => columns.map((c) => o[c]).join('\t'))].join('\n') + '\n');
 }
