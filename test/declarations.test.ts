@@ -11,7 +11,7 @@ import { DERIVING_FUNCTIONS } from '../server/src/engine/context-flow';
 import { CONTEXT_FIRST_FUNCTIONS, CONTEXT_FIRST_METHODS } from '../server/src/engine/context-use';
 import { topLevelDeclarations } from '../server/src/engine/declarations';
 import type { FileFactKind } from '../server/src/engine/package';
-import { SQL_NAMES } from '../server/src/engine/sql';
+import { DECLARED_TYPES } from '../server/src/engine/declared-types';
 import { SYNC_FACTS } from '../server/src/engine/syncmap';
 import { sharedAnalyzer } from './support/analyzer';
 import { goFiles } from './support/go-files';
@@ -89,7 +89,7 @@ describe('top-level declarations by their tokens', () => {
   });
 });
 
-const KINDS: FileFactKind<unknown>[] = [SYNC_FACTS, SQL_NAMES, CONTEXT_FIRST_FUNCTIONS, CONTEXT_FIRST_METHODS, DERIVING_FUNCTIONS];
+const KINDS: FileFactKind<unknown>[] = [SYNC_FACTS, DECLARED_TYPES, CONTEXT_FIRST_FUNCTIONS, CONTEXT_FIRST_METHODS, DERIVING_FUNCTIONS];
 
 function standardLibraryFiles(): string[] {
   try {

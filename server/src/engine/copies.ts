@@ -6,7 +6,8 @@
 import type { Node } from 'web-tree-sitter';
 import type { GoFile } from './file';
 import type { FileFactKind } from './package';
-import { declaredType, holdsByValue, mayHoldByValue } from './syncmap';
+import { declaredType } from './declared-types';
+import { holdsByValue, mayHoldByValue } from './syncmap';
 import { namedChildren, topLevel, unparen, walk } from './syntax';
 
 export type CopyKind = 'parameter' | 'receiver' | 'result' | 'dereference' | 'assignment' | 'range';

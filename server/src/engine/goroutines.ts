@@ -8,6 +8,7 @@ import { blockingOperations, isReceive } from './blocking';
 import { contextInScope, type ContextInScope } from './context';
 import { looksAtContext } from './context-flow';
 import { hasDetachedComment } from './context-use';
+import { declaredTypeOf, declaredTypeOrValue, fieldTypeOf, isNamedType } from './declared-types';
 import { GoFile } from './file';
 import type { FileFactKind } from './package';
 import { LineIndex, type Position } from './positions';
@@ -106,7 +107,11 @@ const STORES: NodeKind = {
 };
 const PIPES: NodeKind = { types: CALL, test: (file, n) => file.packageMember(n.childForFieldName('function')!, 'io') === 'Pipe' };
 
-/** `for range t.C` over a ticker made by time.NewTicker, or `for range time.Tick(d)`: a channel that is never closed. */
+/**
+ * `for range t.C` over a ticker, or `for range time.Tick(d)`: a channel that
+ * is never closed. The ticker is a name made by time.NewTicker or declared a
+ * `time.Ticker` (a parameter), or a field declared one (`l.ticker.C`).
+ */
 export function isTickerRange(file: GoFile, loop: Node): boolean {
   const clause = namedChildren(loop).find((c) => c.type === 'range_clause');
   const right = clause?.childForFieldName('right');
@@ -114,13 +119,16 @@ export function isTickerRange(file: GoFile, loop: Node): boolean {
   const e = unparen(right);
   if (e.type === 'call_expression') return file.packageMember(e.childForFieldName('function')!, 'time') === 'Tick';
   if (e.type !== 'selector_expression' || e.childForFieldName('field')?.text !== 'C') return false;
-  const operand = e.childForFieldName('operand');
-  if (operand?.type !== 'identifier') return false;
+  const operand = unparen(e.childForFieldName('operand')!);
+  if (operand.type === 'selector_expression') return isNamedType(fieldTypeOf(file, operand), 'time', 'Ticker');
+  if (operand.type !== 'identifier') return false;
   const declaration = file.resolution.resolve(operand);
   if (!declaration || declaration.kind === 'import') return false;
   const value = initialValue(declaration.node);
   const callee = value?.type === 'call_expression' ? value.childForFieldName('function') : null;
-  return !!callee && file.packageMember(callee, 'time') === 'NewTicker';
+  if (callee) return file.packageMember(callee, 'time') === 'NewTicker';
+  const { type } = declaredTypeOrValue(declaration);
+  return isNamedType(declaredTypeOf(type, file.imports), 'time', 'Ticker');
 }
 
 /** The value a declared name starts with (`x := v`, `var x = v`), or null. */

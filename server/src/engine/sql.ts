@@ -4,9 +4,9 @@
 // and from the calls that return them (sql.Open, db.Begin, db.Prepare...).
 import type { Node } from 'web-tree-sitter';
 import type { GoFile } from './file';
-import { readImports, type Imports } from './imports';
-import type { FileFactKind } from './package';
-import { namedChildren, unparen, walk } from './syntax';
+import type { Imports } from './imports';
+import { fieldTypesNamed, isNamedType, variableTypesNamed, type DeclaredType } from './declared-types';
+import { namedChildren, unparen } from './syntax';
 
 export type SqlType = 'DB' | 'Tx' | 'Conn' | 'Stmt';
 
@@ -51,72 +51,14 @@ function sqlNamedType(named: Node | null, imports: Imports): SqlType | null {
   return null;
 }
 
-/** Per file: the package name, and the sql types of struct fields and package variables by name ('other' for any other type). */
-interface SqlNames {
-  packageName: string;
-  fields: Map<string, Set<SqlType | 'other'>>;
-  variables: Map<string, Set<SqlType | 'other'>>;
-}
-
-function add(map: Map<string, Set<SqlType | 'other'>>, name: string, type: SqlType | 'other'): void {
-  let set = map.get(name);
-  if (!set) map.set(name, (set = new Set()));
-  set.add(type);
-}
-
-export const SQL_NAMES: FileFactKind<SqlNames> = {
-  key: 'sql-names',
-  // Struct fields (of types declared anywhere, functions too) and package variables.
-  reads: (keyword, text) => keyword !== 'func' || text.includes('struct'),
-  compute(root) {
-    const imports = readImports(root);
-    const facts: SqlNames = {
-      packageName: root.namedChildren.find((c) => c?.type === 'package_clause')?.namedChild(0)?.text ?? '',
-      fields: new Map(),
-      variables: new Map(),
-    };
-    walk(root, (n) => {
-      if (n.type !== 'field_declaration') return true;
-      const type = n.childForFieldName('type');
-      const names = n.childrenForFieldName('name').filter((x): x is Node => !!x);
-      if (names.length > 0) {
-        const sql = sqlPointerType(type, imports) ?? 'other';
-        for (const name of names) add(facts.fields, name.text, sql);
-      } else if (type) {
-        // An embedded field: `*sql.DB` is a field named DB (the `*` is a token of the declaration).
-        const pointer = n.children.some((c) => c?.type === '*');
-        add(facts.fields, embeddedName(type), (pointer && sqlNamedType(type, imports)) || 'other');
-      }
-      return true;
-    });
-    for (const child of namedChildren(root)) {
-      if (child.type !== 'var_declaration') continue;
-      walk(child, (n) => {
-        if (n.type !== 'var_spec') return true;
-        const sql = sqlPointerType(n.childForFieldName('type'), imports) ?? 'other';
-        for (const name of n.childrenForFieldName('name')) if (name) add(facts.variables, name.text, sql);
-        return false;
-      });
-    }
-    return facts;
-  },
-};
-
-/** The field name of an embedded field: the type's name without pointer, package or type arguments. */
-function embeddedName(type: Node): string {
-  let t = type;
-  if (t.type === 'generic_type' && t.childForFieldName('type')) t = t.childForFieldName('type')!;
-  if (t.type === 'qualified_type') return t.childForFieldName('name')?.text ?? t.text;
-  return t.text;
+/** The sql type a declared type is (`*sql.DB`...), else 'other'. */
+function sqlTypeOfDeclared(t: DeclaredType): SqlType | 'other' {
+  return t.pointer && SQL_TYPES.has(t.name) && isNamedType(t, SQL_PATH, t.name) ? (t.name as SqlType) : 'other';
 }
 
 /** The one sql type every declaration of `name` in the package has, else null. */
-function packageWide(file: GoFile, name: string, which: 'fields' | 'variables'): SqlType | null {
-  const types = new Set<SqlType | 'other'>();
-  for (const facts of file.packageFacts(SQL_NAMES)) {
-    if (facts.packageName !== file.packageName) continue;
-    for (const t of facts[which].get(name) ?? []) types.add(t);
-  }
+function packageWide(declared: DeclaredType[]): SqlType | null {
+  const types = new Set(declared.map(sqlTypeOfDeclared));
   if (types.size !== 1) return null;
   const [only] = types;
   return only === 'other' ? null : only;
@@ -139,7 +81,7 @@ export function sqlTypeOf(file: GoFile, expression: Node, depth = 0): SqlType | 
     const base = unparen(operand);
     if (base.type === 'identifier' && file.resolution.resolve(base)?.kind === 'import') return null;
     if (base.type === 'identifier' && file.imports.dotImported.size === 0 && !file.resolution.resolve(base) && !packageDeclares(file, base.text)) return null;
-    return packageWide(file, field.text, 'fields');
+    return packageWide(fieldTypesNamed(file, field.text));
   }
   if (e.type === 'call_expression') return callResult(file, e, 0, depth);
   return null;
@@ -147,12 +89,12 @@ export function sqlTypeOf(file: GoFile, expression: Node, depth = 0): SqlType | 
 
 /** True when some file of the package declares a package-level variable named `name`. */
 function packageDeclares(file: GoFile, name: string): boolean {
-  return file.packageFacts(SQL_NAMES).some((f) => f.packageName === file.packageName && f.variables.has(name));
+  return variableTypesNamed(file, name).length > 0;
 }
 
 function identifierType(file: GoFile, identifier: Node, depth: number): SqlType | null {
   const declaration = file.resolution.resolve(identifier);
-  if (!declaration) return packageWide(file, identifier.text, 'variables');
+  if (!declaration) return packageWide(variableTypesNamed(file, identifier.text));
   if (declaration.kind === 'import') return null;
   const name = declaration.node;
   const parent = name.parent;

@@ -9,7 +9,7 @@ import type { Node } from 'web-tree-sitter';
 import type { GoFile } from './file';
 import { readImports, type Imports } from './imports';
 import type { FileFactKind, PackageIndex } from './package';
-import type { Declaration } from './scope';
+import { declaredTypeOrValue } from './declared-types';
 import { isTerminating } from './loops';
 import { enclosingFunction, isAncestor, isFunction, mentionsIdentifier, namedChildren, nodesOfTypes, statementsOf, topLevel, topLevelFunction, unparen, walk } from './syntax';
 
@@ -215,31 +215,6 @@ function packageSyncFacts(file: GoFile): SyncFacts[] {
 
 /** Per version of a file: reading the siblings once (PackageIndex re-reads their text on every call). */
 const factsByFile = new WeakMap<GoFile, SyncFacts[]>();
-
-/** The type (or, failing that, the initial value) a local or file-level declaration gives its name. */
-export function declaredTypeOrValue(declaration: Declaration): { type: Node | null; value: Node | null } {
-  const id = declaration.node;
-  const parent = id.parent;
-  if (!parent) return { type: null, value: null };
-  if (parent.type === 'parameter_declaration' || parent.type === 'variadic_parameter_declaration') {
-    return { type: parent.type === 'parameter_declaration' ? parent.childForFieldName('type') : null, value: null };
-  }
-  if (parent.type === 'var_spec') {
-    const names = parent.childrenForFieldName('name');
-    const index = names.findIndex((n) => n?.id === id.id);
-    const values = parent.childForFieldName('value');
-    return { type: parent.childForFieldName('type'), value: values ? namedChildren(values)[index] ?? null : null };
-  }
-  if (parent.type === 'expression_list' && parent.parent?.type === 'short_var_declaration') {
-    const statement = parent.parent;
-    const left = namedChildren(parent);
-    const right = statement.childForFieldName('right');
-    const values = right ? namedChildren(right) : [];
-    if (values.length !== left.length) return { type: null, value: null };
-    return { type: null, value: values[left.findIndex((n) => n.id === id.id)] ?? null };
-  }
-  return { type: null, value: null };
-}
 
 /** True when every declaration of the name has kind `wanted` (and there is at least one). */
 function kindsAgree(kinds: Set<FieldKind>[], wanted: TrackedSyncType): boolean {
@@ -667,12 +642,6 @@ const PREDECLARED = new Set(['bool', 'byte', 'rune', 'string', 'error', 'any', '
 
 /** Per version of a file: holderTypeNames by sync type. */
 const holderNames = new WeakMap<GoFile, Map<string, ReadonlySet<string>>>();
-
-/** The declared type of a local or file-level name (parameter, receiver, `var x T`), or null. */
-export function declaredType(file: GoFile, identifier: Node): Node | null {
-  const declaration = file.resolution.resolve(identifier);
-  return declaration && declaration.kind !== 'import' ? declaredTypeOrValue(declaration).type : null;
-}
 
 /** The methods of sync.Map whose first argument is a key. */
 export const SYNC_MAP_KEYED = new Set(['Load', 'Store', 'LoadOrStore', 'LoadAndDelete', 'Delete', 'Swap', 'CompareAndSwap', 'CompareAndDelete']);

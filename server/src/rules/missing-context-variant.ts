@@ -6,7 +6,7 @@ import type { Node } from 'web-tree-sitter';
 import { contextInScope, type ContextInScope } from '../engine/context';
 import type { GoFile } from '../engine/file';
 import { SQL_CONTEXT_TWINS, sqlTypeOf } from '../engine/sql';
-import { declaredTypeOrValue } from '../engine/syncmap';
+import { declaredTypeOrValue } from '../engine/declared-types';
 import { enclosingFunction, indentationAt, namedChildren, statementsOf, unparen, walk } from '../engine/syntax';
 import type { Fix, Rule, TextEdit } from '../ruleapi/rule';
 

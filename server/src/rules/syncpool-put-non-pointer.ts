@@ -3,7 +3,8 @@
 // meant to avoid.
 import type { Node } from 'web-tree-sitter';
 import type { GoFile } from '../engine/file';
-import { compactText, declaredTypeOrValue, isPackageStruct, isSyncValue, textMaySyncValue } from '../engine/syncmap';
+import { declaredTypeOrValue } from '../engine/declared-types';
+import { compactText, isPackageStruct, isSyncValue, textMaySyncValue } from '../engine/syncmap';
 import { namedChildren, unparen } from '../engine/syntax';
 import type { Rule } from '../ruleapi/rule';
 

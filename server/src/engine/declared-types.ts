@@ -1,0 +1,272 @@
+// The package model's declared types, from syntax alone: the type each
+// struct field and package variable of a package is declared with, the type
+// a local name is declared with or made as (`&T{}`, `T{}`, `new(T)`), and so
+// the declared type of a field selector `x.f` when the type of `x` is known
+// (a receiver, a parameter, a local made here) or every field of that name in
+// the package agrees. Rule families ask here instead of reading declarations
+// themselves.
+import type { Node } from 'web-tree-sitter';
+import type { GoFile } from './file';
+import { readImports, type Imports } from './imports';
+import type { FileFactKind } from './package';
+import type { Declaration } from './scope';
+import { namedChildren, unparen, walk } from './syntax';
+
+/** A type as its declaration spells it. */
+export interface DeclaredType {
+  /** The import path of a qualified type (`time.Ticker`: 'time'); '' for a type of this package, a predeclared one, or a type literal. */
+  path: string;
+  /** The type's name without package or type arguments; '' for a type literal (map, slice, func, channel, struct...). */
+  name: string;
+  /** Declared as a pointer to the named type (`*T`). */
+  pointer: boolean;
+  /** A type literal's kind: 'chan', 'map', 'slice', 'func', 'struct', 'interface'...; '' for a named type. */
+  literal: string;
+  /** The import paths dot-imported by the declaring file: an unqualified name may come from one of them. */
+  dotImports: readonly string[];
+}
+
+/** Per file: its package name and the declared types of struct fields and package variables. */
+export interface FileDeclarations {
+  packageName: string;
+  /** Every field of every struct type of the file (named or literal, top level or in functions), by field name. */
+  fields: Map<string, DeclaredType[]>;
+  /** The fields of the file's top-level named struct types: type name, then field name. */
+  structs: Map<string, Map<string, DeclaredType>>;
+  /** Package variables declared with a type, by name. */
+  variables: Map<string, DeclaredType[]>;
+}
+
+const LITERALS: Readonly<Record<string, string>> = {
+  channel_type: 'chan',
+  map_type: 'map',
+  slice_type: 'slice',
+  array_type: 'array',
+  function_type: 'func',
+  struct_type: 'struct',
+  interface_type: 'interface',
+};
+
+/** The declared type a type node spells, given the imports of its file. */
+export function declaredTypeOf(type: Node | null, imports: Imports): DeclaredType | null {
+  if (!type) return null;
+  let t = type;
+  let pointer = false;
+  if (t.type === 'pointer_type' && t.namedChild(0)) {
+    t = t.namedChild(0)!;
+    pointer = true;
+  }
+  if (t.type === 'parenthesized_type' && t.namedChild(0)) t = t.namedChild(0)!;
+  if (t.type === 'generic_type' && t.childForFieldName('type')) t = t.childForFieldName('type')!;
+  const dotImports = [...imports.dotImported];
+  if (t.type === 'qualified_type') {
+    const pkg = t.childForFieldName('package')?.text ?? '';
+    const path = imports.byName.get(pkg);
+    return path === undefined ? null : { path, name: t.childForFieldName('name')?.text ?? '', pointer, literal: '', dotImports };
+  }
+  if (t.type === 'type_identifier') return { path: '', name: t.text, pointer, literal: '', dotImports };
+  const literal = LITERALS[t.type];
+  return literal ? { path: '', name: '', pointer, literal, dotImports } : null;
+}
+
+/** True when `t` is the named type `path`.`name` (through a dot import too), pointer or not as asked. */
+export function isNamedType(t: DeclaredType | null, path: string, name: string, pointer?: boolean): boolean {
+  if (!t || t.name !== name || (pointer !== undefined && t.pointer !== pointer)) return false;
+  return t.path === path || (t.path === '' && t.dotImports.includes(path));
+}
+
+/** The field name of an embedded field: its type's name without pointer, package or type arguments. */
+export function embeddedFieldName(type: Node): string {
+  let t = type;
+  if (t.type === 'generic_type' && t.childForFieldName('type')) t = t.childForFieldName('type')!;
+  if (t.type === 'qualified_type') return t.childForFieldName('name')?.text ?? t.text;
+  return t.text;
+}
+
+function add<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** The fields a field_declaration_list declares, with their declared types. */
+function structFields(list: Node, imports: Imports): [string, DeclaredType | null][] {
+  const fields: [string, DeclaredType | null][] = [];
+  for (const field of namedChildren(list)) {
+    if (field.type !== 'field_declaration') continue;
+    const type = field.childForFieldName('type');
+    const names = field.childrenForFieldName('name').filter((n): n is Node => !!n);
+    if (names.length > 0) {
+      const declared = declaredTypeOf(type, imports);
+      for (const name of names) fields.push([name.text, declared]);
+    } else if (type) {
+      // An embedded field: `*sql.DB` is a field named DB (the `*` is a token of the declaration).
+      const declared = declaredTypeOf(type, imports);
+      const pointer = field.children.some((c) => c?.type === '*');
+      fields.push([embeddedFieldName(type), declared && { ...declared, pointer: declared.pointer || pointer }]);
+    }
+  }
+  return fields;
+}
+
+const UNKNOWN: DeclaredType = { path: '', name: '', pointer: false, literal: '?', dotImports: [] };
+
+export const DECLARED_TYPES: FileFactKind<FileDeclarations> = {
+  key: 'declared-types',
+  // Struct types (declared anywhere, functions too) and package variables.
+  reads: (keyword, text) => keyword !== 'func' || text.includes('struct'),
+  compute(root) {
+    const imports = readImports(root);
+    const facts: FileDeclarations = {
+      packageName: root.namedChildren.find((c) => c?.type === 'package_clause')?.namedChild(0)?.text ?? '',
+      fields: new Map(),
+      structs: new Map(),
+      variables: new Map(),
+    };
+    walk(root, (n) => {
+      if (n.type !== 'field_declaration_list') return true;
+      for (const [name, type] of structFields(n, imports)) add(facts.fields, name, type ?? UNKNOWN);
+      return true;
+    });
+    for (const child of namedChildren(root)) {
+      if (child.type === 'type_declaration') {
+        for (const spec of namedChildren(child)) {
+          const name = spec.childForFieldName('name')?.text;
+          const type = spec.childForFieldName('type');
+          if (spec.type !== 'type_spec' || !name || type?.type !== 'struct_type') continue;
+          const list = namedChildren(type).find((c) => c.type === 'field_declaration_list');
+          facts.structs.set(name, new Map(list ? structFields(list, imports).map(([f, t]) => [f, t ?? UNKNOWN]) : []));
+        }
+      } else if (child.type === 'var_declaration') {
+        walk(child, (n) => {
+          if (n.type !== 'var_spec') return true;
+          const declared = declaredTypeOf(n.childForFieldName('type'), imports) ?? UNKNOWN;
+          for (const name of n.childrenForFieldName('name')) if (name) add(facts.variables, name.text, declared);
+          return false;
+        });
+      }
+    }
+    return facts;
+  },
+};
+
+const declarationsByFile = new WeakMap<GoFile, FileDeclarations[]>();
+
+/** The declarations of the files of `file`'s package (itself first). */
+function packageDeclarations(file: GoFile): FileDeclarations[] {
+  let all = declarationsByFile.get(file);
+  if (!all) declarationsByFile.set(file, (all = file.packageFacts(DECLARED_TYPES).filter((f) => f.packageName === file.packageName)));
+  return all;
+}
+
+/** The declared types of every struct field named `name` in the package (several types may declare one). */
+export function fieldTypesNamed(file: GoFile, name: string): DeclaredType[] {
+  return packageDeclarations(file).flatMap((f) => f.fields.get(name) ?? []);
+}
+
+/** The declared types of the package variable `name` (one, unless the package does not compile). */
+export function variableTypesNamed(file: GoFile, name: string): DeclaredType[] {
+  return packageDeclarations(file).flatMap((f) => f.variables.get(name) ?? []);
+}
+
+/** The fields of the package's struct type `name`, or null when the package declares no such struct. */
+export function structFieldsOf(file: GoFile, name: string): ReadonlyMap<string, DeclaredType> | null {
+  for (const f of packageDeclarations(file)) {
+    const fields = f.structs.get(name);
+    if (fields) return fields;
+  }
+  return null;
+}
+
+/** The type (or, failing that, the initial value) a local or file-level declaration gives its name. */
+export function declaredTypeOrValue(declaration: Declaration): { type: Node | null; value: Node | null } {
+  const id = declaration.node;
+  const parent = id.parent;
+  if (!parent) return { type: null, value: null };
+  if (parent.type === 'parameter_declaration' || parent.type === 'variadic_parameter_declaration') {
+    return { type: parent.type === 'parameter_declaration' ? parent.childForFieldName('type') : null, value: null };
+  }
+  if (parent.type === 'var_spec') {
+    const names = parent.childrenForFieldName('name');
+    const index = names.findIndex((n) => n?.id === id.id);
+    const values = parent.childForFieldName('value');
+    return { type: parent.childForFieldName('type'), value: values ? namedChildren(values)[index] ?? null : null };
+  }
+  if (parent.type === 'expression_list' && parent.parent?.type === 'short_var_declaration') {
+    const statement = parent.parent;
+    const left = namedChildren(parent);
+    const right = statement.childForFieldName('right');
+    const values = right ? namedChildren(right) : [];
+    if (values.length !== left.length) return { type: null, value: null };
+    return { type: null, value: values[left.findIndex((n) => n.id === id.id)] ?? null };
+  }
+  return { type: null, value: null };
+}
+
+/** The declared type of a local or file-level name (parameter, receiver, `var x T`), or null. */
+export function declaredType(file: GoFile, identifier: Node): Node | null {
+  const declaration = file.resolution.resolve(identifier);
+  return declaration && declaration.kind !== 'import' ? declaredTypeOrValue(declaration).type : null;
+}
+
+/** The type a value is made as: `&T{...}` and `new(T)` (pointers), `T{...}`. */
+function madeType(value: Node, file: GoFile): DeclaredType | null {
+  let v = unparen(value);
+  let pointer = false;
+  if (v.type === 'unary_expression' && v.childForFieldName('operator')?.text === '&') {
+    v = unparen(v.childForFieldName('operand')!);
+    pointer = true;
+  }
+  if (v.type === 'composite_literal') {
+    const made = declaredTypeOf(v.childForFieldName('type'), file.imports);
+    return made && { ...made, pointer };
+  }
+  if (!pointer && v.type === 'call_expression' && v.childForFieldName('function')?.text === 'new') {
+    const argument = v.childForFieldName('arguments')?.namedChild(0) ?? null;
+    const made = declaredTypeOf(argument, file.imports);
+    return made && !made.pointer ? { ...made, pointer: true } : null;
+  }
+  return null;
+}
+
+/** The type of the value an identifier names: its declared type, or the type it is made as where it is declared. */
+export function typeOfName(file: GoFile, identifier: Node): DeclaredType | null {
+  const declaration = file.resolution.resolve(identifier);
+  if (!declaration || declaration.kind === 'import') {
+    if (declaration) return null;
+    const types = variableTypesNamed(file, identifier.text);
+    return types.length === 1 && types[0] !== UNKNOWN ? types[0] : null;
+  }
+  const { type, value } = declaredTypeOrValue(declaration);
+  if (type) return declaredTypeOf(type, file.imports);
+  return value ? madeType(value, file) : null;
+}
+
+/**
+ * The declared type of the field a selector `x.f` reads: from the struct
+ * type of `x` when that is a struct of the package (`x` a receiver, a
+ * parameter or variable declared with it, or a value made as one), else the
+ * type every field named `f` in the package is declared with. Null when not
+ * known or when the fields disagree.
+ */
+export function fieldTypeOf(file: GoFile, selector: Node): DeclaredType | null {
+  if (selector.type !== 'selector_expression') return null;
+  const field = selector.childForFieldName('field')?.text;
+  const operand = selector.childForFieldName('operand');
+  if (!field || !operand) return null;
+  const owner = unparen(operand).type === 'identifier' ? typeOfName(file, unparen(operand)) : null;
+  if (owner && owner.path === '' && owner.name && !owner.dotImports.length) {
+    const fields = structFieldsOf(file, owner.name);
+    if (fields) {
+      const type = fields.get(field);
+      return type && type !== UNKNOWN ? type : null;
+    }
+  }
+  const types = fieldTypesNamed(file, field);
+  if (types.length === 0 || types.some((t) => !sameType(t, types[0]))) return null;
+  return types[0] === UNKNOWN ? null : types[0];
+}
+
+function sameType(a: DeclaredType, b: DeclaredType): boolean {
+  return a.path === b.path && a.name === b.name && a.pointer === b.pointer && a.literal === b.literal;
+}
