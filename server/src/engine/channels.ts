@@ -63,11 +63,13 @@ export function localChannel(file: GoFile, identifier: Node): LocalChannel | nul
     names = namedChildren(list);
     values = namedChildren(statement.childForFieldName('right') ?? statement);
   } else if (list?.type === 'var_spec' && !list.childForFieldName('type')) {
-    statement = list.parent?.type === 'var_declaration' ? list.parent : null;
+    // `var ch = make(...)`, or one spec of a group `var ( ...; ch = make(...) )`: the declaring statement is the var declaration.
+    const group = list.parent?.type === 'var_spec_list' ? list.parent : null;
+    const declaration = (group ?? list).parent;
+    statement = declaration?.type === 'var_declaration' ? declaration : null;
     names = list.childrenForFieldName('name').filter((n): n is Node => !!n);
     const value = list.childForFieldName('value');
     values = value ? namedChildren(value) : [];
-    if (namedChildren(statement ?? list).length !== 1) statement = null;
   }
   if (!statement || names.length !== values.length) return null;
   const value = values[names.findIndex((n) => n.id === name.id)];
@@ -322,4 +324,18 @@ export function closedInFirstIteration(close: Node): boolean {
     }
   }
   return false;
+}
+
+/**
+ * The function literal that runs as a worker goroutine: `go func() {...}()`,
+ * or handed to a `Go` method (errgroup's `g.Go(func() error {...})`, which
+ * starts a goroutine); null when `fn` is anything else.
+ */
+export function workerLiteral(fn: Node | null): Node | null {
+  if (fn?.type !== 'func_literal') return null;
+  const parent = fn.parent;
+  if (parent?.type === 'call_expression' && parent.childForFieldName('function')?.id === fn.id && parent.parent?.type === 'go_statement') return fn;
+  if (parent?.type !== 'argument_list' || namedChildren(parent).length !== 1) return null;
+  const callee = parent.parent?.childForFieldName('function');
+  return callee?.type === 'selector_expression' && callee.childForFieldName('field')?.text === 'Go' ? fn : null;
 }

@@ -22,10 +22,11 @@ import { timeAfterInLoop } from '../rules/time-after-in-loop';
 import { timeTickLeak } from '../rules/time-tick-leak';
 import { waitgroupAddInGoroutine } from '../rules/waitgroup-add-in-goroutine';
 import { goroutineLeakSend } from '../rules/goroutine-leak-send';
+import { sendToStoppedWorkers } from '../rules/send-to-stopped-workers';
 import { goroutineLeakReceive } from '../rules/goroutine-leak-receive';
 import { goroutineWithoutExit } from '../rules/goroutine-without-exit';
 import { unboundedGoroutineSpawn } from '../rules/unbounded-goroutine-spawn';
 
-export const RULES: readonly Rule[] = [lostCancel, discardedCancel, missingContextVariant, deferCancelInLoop, contextGrowthInLoop, loopIgnoresContext, syncmapLoadThenStore, syncmapUncheckedAssertion, syncmapLoadThenDelete, syncmapByValue, syncmapUnhashableKey, waitgroupByValue, syncmapLoadModifyStore, syncpoolPutNonPointer, backgroundContextInScope, contextInStruct, nilContext, contextValueBuiltinKey, waitgroupAddInGoroutine, goroutineLeakSend, goroutineLeakReceive, timeAfterInLoop, timeTickLeak, goroutineWithoutExit, unboundedGoroutineSpawn];
+export const RULES: readonly Rule[] = [lostCancel, discardedCancel, missingContextVariant, deferCancelInLoop, contextGrowthInLoop, loopIgnoresContext, syncmapLoadThenStore, syncmapUncheckedAssertion, syncmapLoadThenDelete, syncmapByValue, syncmapUnhashableKey, waitgroupByValue, syncmapLoadModifyStore, syncpoolPutNonPointer, backgroundContextInScope, contextInStruct, nilContext, contextValueBuiltinKey, waitgroupAddInGoroutine, goroutineLeakSend, sendToStoppedWorkers, goroutineLeakReceive, timeAfterInLoop, timeTickLeak, goroutineWithoutExit, unboundedGoroutineSpawn];
 
 export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((r) => [r.id, r]));
