@@ -6,7 +6,7 @@ import type { Node } from 'web-tree-sitter';
 import type { CfgNode, ControlFlowGraph } from './cfg';
 import type { GoFile } from './file';
 import type { Declaration } from './scope';
-import { isAncestor } from './syntax';
+import { isAncestor, walk } from './syntax';
 import { lowerBound } from './sorted';
 
 export interface UnusedPaths {
@@ -21,13 +21,14 @@ export interface UnusedPaths {
  * `variable`) and collects where the value is lost unused. `isNamedResult`
  * makes a naked `return` a use. `extraUses` are other nodes that count as
  * a use (a receive from the derived context's Done channel: the context has
- * ended, so there is nothing left to release).
+ * ended, so there is nothing left to release); `notUses` are references
+ * that do not, by node id (the call in a goroutine that waits for someone else first).
  */
-export function unusedPaths(file: GoFile, graph: ControlFlowGraph, definition: Node, variable: Declaration, isNamedResult: boolean, extraUses: readonly Node[] = []): UnusedPaths {
+export function unusedPaths(file: GoFile, graph: ControlFlowGraph, definition: Node, variable: Declaration, isNamedResult: boolean, extraUses: readonly Node[] = [], notUses: ReadonlySet<number> = NONE): UnusedPaths {
   const result: UnusedPaths = { exits: [], overwrites: [] };
   const start = graph.nodeOf(definition);
   if (!start) return result;
-  const uses = usesOf(file, variable, extraUses);
+  const uses = usesOf(file, variable, extraUses, notUses);
   /** The uses inside `syntax`, not counting those inside the definition (found by binary search: linear overall). */
   const inside = (syntax: Node): Node[] => {
     const from = lowerBound(uses.starts, syntax.startIndex);
@@ -80,13 +81,15 @@ interface SortedUses {
 /** Per version of a file: the references of each variable (and the extra uses asked with it), sorted by offset. */
 const sortedUses = new WeakMap<GoFile, Map<string, SortedUses>>();
 
-function usesOf(file: GoFile, variable: Declaration, extraUses: readonly Node[]): SortedUses {
+const NONE: ReadonlySet<number> = new Set();
+
+function usesOf(file: GoFile, variable: Declaration, extraUses: readonly Node[], notUses: ReadonlySet<number>): SortedUses {
   let byKey = sortedUses.get(file);
   if (!byKey) sortedUses.set(file, (byKey = new Map()));
-  const key = `${variable.node.id}:${extraUses.map((n) => n.id).join(',')}`;
+  const key = `${variable.node.id}:${extraUses.map((n) => n.id).join(',')}:${[...notUses].join(',')}`;
   let uses = byKey.get(key);
   if (!uses) {
-    const references = file.resolution.referencesTo(variable).filter((r) => !isDiscarded(r));
+    const references = file.resolution.referencesTo(variable).filter((r) => !isDiscarded(r) && !notUses.has(r.id));
     const nodes = [...references, ...extraUses].sort((a, b) => a.startIndex - b.startIndex);
     byKey.set(key, (uses = { starts: nodes.map((n) => n.startIndex), nodes }));
   }
@@ -181,4 +184,147 @@ export function deferredRightAfter(file: GoFile, statement: Node, variable: Decl
   const call = next?.type === 'defer_statement' ? next.namedChildren.find((c) => c?.type === 'call_expression') : undefined;
   const callee = call?.childForFieldName('function');
   return callee?.type === 'identifier' && file.resolution.resolve(callee) === variable;
+}
+
+export interface CancelWatcher {
+  /** The `go func() { ... }()` statement. */
+  goStatement: Node;
+  /** The receive or select the goroutine waits in before it calls cancel. */
+  wait: Node;
+  /** Whether the wait has a case for the derived context's own Done channel (so the goroutine ends once cancel is called). */
+  watchesOwnDone: boolean;
+  /** Whether that is all it waits for (only the parent or a deadline ends it). */
+  waitsOnlyForOwnDone: boolean;
+}
+
+/**
+ * The goroutines of `fn` that call `cancel` only after waiting for a signal
+ * that `fn` itself never gives: `go func() { <-stop; cancel() }()` or
+ * `go func() { select { case <-p.closed: case <-ctx.Done(): }; cancel() }()`,
+ * whose channels are a parameter's, a field's, a package variable's, another
+ * context's Done, or the derived context's own Done (which only cancel or the
+ * parent closes). Such a call does not release the context when `fn`
+ * returns: it waits for someone else. Keyed by the references of `cancel`
+ * inside them (node ids).
+ */
+export function cancelWatchers(file: GoFile, fn: Node, variable: Declaration, contextTarget: Node): Map<number, CancelWatcher> {
+  const found = new Map<number, CancelWatcher>();
+  const goroutines = goLiteralsOf(file, fn);
+  if (goroutines.length === 0) return found;
+  const own = contextTarget.type === 'identifier' ? (file.resolution.resolve(contextTarget) ?? null) : null;
+  for (const [goStatement, literal] of goroutines) {
+    walk(literal, (n) => {
+      if (n.type === 'func_literal' && n.id !== literal.id) return false;
+      const callee = n.type === 'call_expression' ? n.childForFieldName('function') : null;
+      if (callee?.type !== 'identifier' || callee.text !== variable.name || n.parent?.type !== 'expression_statement') return true;
+      if (file.resolution.resolve(callee) !== variable) return true;
+      const wait = waitBefore(n.parent, literal);
+      const channels = wait ? waitedChannels(wait) : [];
+      if (wait && channels.length > 0 && channels.every((c) => isOwnDone(file, c, own) || isOutsideSignal(file, c, fn, goStatement))) {
+        found.set(callee.id, { goStatement, wait, watchesOwnDone: channels.some((c) => isOwnDone(file, c, own)), waitsOnlyForOwnDone: channels.every((c) => isOwnDone(file, c, own)) });
+      }
+      return true;
+    });
+  }
+  return found;
+}
+
+/** Per version of a file: the `go func() {...}()` statements of each function (by node id), with their literals. */
+const goLiteralsByFile = new WeakMap<GoFile, Map<number, [Node, Node][]>>();
+
+function goLiteralsOf(file: GoFile, fn: Node): [Node, Node][] {
+  let byFunction = goLiteralsByFile.get(file);
+  if (!byFunction) goLiteralsByFile.set(file, (byFunction = new Map()));
+  let found = byFunction.get(fn.id);
+  if (!found) {
+    found = [];
+    const body = fn.childForFieldName('body');
+    if (body) {
+      walk(body, (n) => {
+        if (n.type === 'func_literal') return false;
+        if (n.type !== 'go_statement') return true;
+        const call = n.namedChild(0);
+        const literal = call?.type === 'call_expression' ? call.childForFieldName('function') : null;
+        if (literal?.type === 'func_literal') found!.push([n, literal]);
+        return false;
+      });
+    }
+    byFunction.set(fn.id, found);
+  }
+  return found;
+}
+
+/** The blocking receive (`<-x` alone) or default-less select the goroutine's body runs before `statement`, which follows it or is in one of its cases. */
+function waitBefore(statement: Node, literal: Node): Node | null {
+  const body = literal.childForFieldName('body');
+  const list = body?.namedChildren.find((c) => c?.type === 'statement_list') ?? body;
+  if (!list) return null;
+  // `case <-x: cancel()` directly in a top-level select of the body.
+  const clause = statement.parent?.type === 'statement_list' ? statement.parent.parent : statement.parent;
+  const select = clause?.type === 'communication_case' ? clause.parent : null;
+  if (select?.type === 'select_statement' && select.parent?.id === list.id) return isBlockingWait(select) ? select : null;
+  if (statement.parent?.id !== list.id) return null;
+  for (let s = statement.previousNamedSibling; s; s = s.previousNamedSibling) if (isBlockingWait(s)) return s;
+  return null;
+}
+
+function isBlockingWait(statement: Node): boolean {
+  if (statement.type === 'select_statement') return !statement.namedChildren.some((c) => c?.type === 'default_case');
+  return statement.type === 'expression_statement' && statement.namedChild(0)?.type === 'unary_expression' && statement.namedChild(0)!.child(0)?.type === '<-';
+}
+
+/** The channel expressions a wait receives from (null for a case that sends, which this does not judge). */
+function waitedChannels(wait: Node): Node[] {
+  const receives: Node[] = [];
+  const operand = (e: Node | null | undefined): Node | null => (e?.type === 'unary_expression' && e.child(0)?.type === '<-' ? e.childForFieldName('operand') : null);
+  if (wait.type === 'expression_statement') {
+    const c = operand(wait.namedChild(0));
+    return c ? [c] : [];
+  }
+  for (const clause of wait.namedChildren) {
+    if (clause?.type !== 'communication_case') continue;
+    const communication = clause.childForFieldName('communication');
+    const expression = communication?.type === 'receive_statement' ? communication.childForFieldName('right') : communication?.type === 'expression_statement' ? communication.namedChild(0) : null;
+    const c = operand(expression);
+    if (!c) return [];
+    receives.push(c);
+  }
+  return receives;
+}
+
+/** `ctx.Done()` of the derived context itself. */
+function isOwnDone(file: GoFile, channel: Node, own: Declaration | null): boolean {
+  const callee = channel.type === 'call_expression' ? channel.childForFieldName('function') : null;
+  const operand = callee?.type === 'selector_expression' && callee.childForFieldName('field')?.text === 'Done' ? callee.childForFieldName('operand') : null;
+  return !!own && operand?.type === 'identifier' && file.resolution.resolve(operand) === own;
+}
+
+/**
+ * A channel `fn` does not signal: another context's Done, a parameter's, a
+ * field's or a package variable's channel; not a channel or context variable
+ * declared in `fn`'s body (which it may close or cancel), nor a channel that
+ * `fn` closes or sends on outside the goroutine.
+ */
+function isOutsideSignal(file: GoFile, channel: Node, fn: Node, goStatement: Node): boolean {
+  let root: Node | null = channel;
+  while (root && (root.type === 'selector_expression' || root.type === 'call_expression' || root.type === 'parenthesized_expression')) {
+    root = root.type === 'selector_expression' ? root.childForFieldName('operand') : root.type === 'call_expression' ? root.childForFieldName('function') : root.namedChild(0);
+  }
+  if (root?.type !== 'identifier') return false;
+  const declaration = file.resolution.resolve(root);
+  if (declaration?.kind === 'import') return false;
+  const body = fn.childForFieldName('body');
+  if (!body) return false;
+  // A local channel variable, or the Done of a local context: fn may close or cancel it.
+  const direct = channel.id === root.id || (channel.type === 'call_expression' && channel.childForFieldName('function')?.childForFieldName('operand')?.id === root.id);
+  if (direct && declaration && isAncestor(body, declaration.node)) return false;
+  const text = channel.text;
+  let signalled = false;
+  walk(body, (n) => {
+    if (signalled || n.id === goStatement.id) return false;
+    if (n.type === 'send_statement' && n.childForFieldName('channel')?.text === text) signalled = true;
+    if (n.type === 'call_expression' && n.childForFieldName('function')?.text === 'close' && n.childForFieldName('arguments')?.namedChild(0)?.text === text) signalled = true;
+    return !signalled;
+  });
+  return !signalled;
 }

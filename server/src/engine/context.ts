@@ -31,6 +31,8 @@ export interface CancelConstructor {
   leak: string;
   /** The arguments a call of the function takes: `nil` for WithCancelCause's CancelCauseFunc. */
   callArguments: string;
+  /** The context ends by itself at a deadline (WithTimeout, WithDeadline and their Cause variants). */
+  timed: boolean;
 }
 
 /** When `call` is a context constructor that returns a cancel function, describes it. */
@@ -44,11 +46,12 @@ export function cancelConstructor(file: GoFile, call: Node): CancelConstructor |
       displayName: `context.${contextName}`,
       conventionalName: 'cancel',
       callArguments: contextName === 'WithCancelCause' ? 'nil' : '',
+      timed,
       leak: timed ? 'the context and its timer stay alive until the deadline or the parent is cancelled' : 'the context stays alive until the parent is cancelled',
     };
   }
   if (file.packageMember(callee, 'os/signal') === 'NotifyContext') {
-    return { displayName: 'signal.NotifyContext', conventionalName: 'stop', callArguments: '', leak: 'the signal handler stays registered and the context is never released' };
+    return { displayName: 'signal.NotifyContext', conventionalName: 'stop', callArguments: '', timed: false, leak: 'the signal handler stays registered and the context is never released' };
   }
   return null;
 }
@@ -107,9 +110,10 @@ function enclosingVarDeclaration(spec: Node): Node {
 /**
  * True when the derived context outlives the function, so cancelling it on
  * return would be wrong: it is returned, handed to a goroutine, or stored in
- * a field, a composite literal or another variable.
+ * a field, a composite literal or another variable. References inside the
+ * go statements `except` (goroutines that only wait to cancel it) do not count.
  */
-export function contextEscapes(file: GoFile, binding: CancelBinding): boolean {
+export function contextEscapes(file: GoFile, binding: CancelBinding, except: readonly Node[] = []): boolean {
   if (binding.contextTarget.type !== 'identifier') return true;
   if (binding.contextTarget.text === '_') return false;
   const declaration = file.resolution.resolve(binding.contextTarget);
@@ -117,6 +121,7 @@ export function contextEscapes(file: GoFile, binding: CancelBinding): boolean {
   const owner = enclosingFunction(declaration.node);
   if (owner && isNamedResult(declaration.node, owner)) return true;
   return file.resolution.referencesTo(declaration).some((reference) => {
+    if (except.some((g) => isAncestor(g, reference))) return false;
     if (isStoredValue(reference)) return true;
     for (let n = reference.parent; n && n.id !== owner?.id; n = n.parent) if (n.type === 'go_statement') return true;
     return false;
@@ -193,4 +198,44 @@ function hasResponseWriter(file: GoFile, parameters: Node): boolean {
 /** True when the name declared by `declaring` is not shadowed at `at`. */
 function isVisibleAt(file: GoFile, declaring: Node, at: Node): boolean {
   return file.resolution.lookupAt(at, declaring.text)?.node.id === declaring.id;
+}
+
+/**
+ * True when every reference of the derived context (outside the go
+ * statements `except`) is an argument of a call whose results are dropped,
+ * returned, or kept in local names that no goroutine or function literal
+ * reads: the calls are done with the context when the function returns.
+ * (`pull, err := client.Stream(ctx)` read by a goroutine later, or
+ * `opts[i] = opt(ctx)`, keep it working after the call.)
+ */
+export function contextUsedOnlyByCalls(file: GoFile, binding: CancelBinding, except: readonly Node[]): boolean {
+  if (binding.contextTarget.type !== 'identifier') return false;
+  const declaration = file.resolution.resolve(binding.contextTarget);
+  const owner = declaration ? enclosingFunction(declaration.node) : null;
+  if (!declaration || !owner) return false;
+  return file.resolution.referencesTo(declaration).every((reference) => {
+    // The parent handed to the constructor itself (`ctx, cancel := context.WithCancel(ctx)`), and the waiting goroutines.
+    if (isAncestor(binding.statement, reference) || except.some((g) => isAncestor(g, reference))) return true;
+    const call = reference.parent?.type === 'argument_list' ? reference.parent.parent : null;
+    if (call?.type !== 'call_expression' || enclosingFunction(call)?.id !== owner.id) return false;
+    let use: Node = call;
+    while (use.parent?.type === 'parenthesized_expression') use = use.parent;
+    const parent = use.parent;
+    if (parent?.type === 'expression_statement') return true;
+    const list = parent?.type === 'expression_list' ? parent : null;
+    const statement = list?.parent;
+    if (statement?.type === 'return_statement') return true;
+    if ((statement?.type !== 'short_var_declaration' && statement?.type !== 'assignment_statement') || statement.childForFieldName('right')?.id !== list!.id) return false;
+    return (statement.childForFieldName('left')?.namedChildren ?? []).every((target) => {
+      if (target?.type !== 'identifier') return false;
+      if (target.text === '_') return true;
+      const result = file.resolution.resolve(target);
+      return !!result && file.resolution.referencesTo(result).every((r) => !insideClosureOrGoroutine(r, owner));
+    });
+  });
+}
+
+function insideClosureOrGoroutine(node: Node, fn: Node): boolean {
+  for (let n = node.parent; n && n.id !== fn.id; n = n.parent) if (n.type === 'func_literal' || n.type === 'go_statement') return true;
+  return false;
 }

@@ -1,8 +1,8 @@
 // lost-cancel: the cancel function of context.With{Cancel,Timeout,Deadline}[Cause]
 // (or signal.NotifyContext's stop) is not called on every path.
 import type { Node } from 'web-tree-sitter';
-import { cancelBinding, contextEscapes, isNamedResult, type CancelBinding } from '../engine/context';
-import { deferredRightAfter, doneReceives, isDiscarded, runsOnlyWhenNil, unusedPaths } from '../engine/cancel-paths';
+import { cancelBinding, contextEscapes, contextUsedOnlyByCalls, isNamedResult, type CancelBinding } from '../engine/context';
+import { cancelWatchers, deferredRightAfter, doneReceives, isDiscarded, runsOnlyWhenNil, unusedPaths } from '../engine/cancel-paths';
 import type { GoFile } from '../engine/file';
 import type { Declaration } from '../engine/scope';
 import { enclosingFunction, indentationAt, isAncestor, isInsideLoop } from '../engine/syntax';
@@ -48,7 +48,15 @@ function checkVariable(binding: CancelBinding, context: RuleContext): void {
     });
     return;
   }
-  const paths = unusedPaths(file, graph, binding.statement, variable, isNamedResult(variable.node, fn), doneReceives(file, binding.contextTarget));
+  // A goroutine that calls cancel only after someone else's signal does not release the context when the function returns.
+  const watchers = cancelWatchers(file, fn, variable, binding.contextTarget);
+  // Not when the context may be kept by what it is handed to (the goroutine then ties its life to that signal on purpose), nor when a deadline ends it anyway and the goroutine waits only for that.
+  const handedOn = () => !contextUsedOnlyByCalls(file, binding, [...watchers.values()].map((w) => w.goStatement));
+  if (watchers.size > 0 && ((binding.constructor.timed && [...watchers.values()].every((w) => w.waitsOnlyForOwnDone)) || handedOn())) watchers.clear();
+  const watcherStatements = [...watchers.values()].map((w) => w.goStatement);
+  const inWatcher = (n: Node) => watcherStatements.some((g) => isAncestor(g, n));
+  const dones = doneReceives(file, binding.contextTarget).filter((n) => !inWatcher(n));
+  const paths = unusedPaths(file, graph, binding.statement, variable, isNamedResult(variable.node, fn), dones, new Set(watchers.keys()));
   const { exits } = paths;
   // Run again only after the previous context was cancelled and cleared: not an overwrite.
   const overwrites = paths.overwrites.filter((s) => !(s.id === binding.statement.id && !binding.defines && runsOnlyWhenNil(binding.statement, [binding.contextTarget.text, binding.target.text])));
@@ -68,11 +76,24 @@ function checkVariable(binding: CancelBinding, context: RuleContext): void {
     ),
   ];
   const what = `the ${name} function returned by ${binding.constructor.displayName}`;
+  const waiting = exits.length > 0 ? [...watchers.values()] : [];
+  for (const watcher of waiting) {
+    related.push({
+      start: watcher.wait.startIndex,
+      end: watcher.wait.startIndex + (watcher.wait.type === 'select_statement' ? 6 : watcher.wait.endIndex - watcher.wait.startIndex),
+      message: watcher.watchesOwnDone
+        ? `this goroutine calls ${name} only after this wait, which nothing in the function ends`
+        : `this goroutine calls ${name} only after this wait, which nothing in the function ends; it waits here until then too`,
+    });
+  }
+  if (waiting.length > 0) related.sort((a, b) => a.start - b.start);
   const message =
-    exits.length > 0
-      ? `${what} is not called on every path to the function's end: ${binding.constructor.leak}`
-      : `${what} is overwritten before it is called: ${binding.constructor.leak}`;
-  context.report({ start: callee.startIndex, end: callee.endIndex, message, related, fixes: fixes(file, binding, name, exits, overwrites) });
+    waiting.length > 0
+      ? `${what} is called only by a goroutine that first waits for another signal, not when the function returns: ${binding.constructor.leak}`
+      : exits.length > 0
+        ? `${what} is not called on every path to the function's end: ${binding.constructor.leak}`
+        : `${what} is overwritten before it is called: ${binding.constructor.leak}`;
+  context.report({ start: callee.startIndex, end: callee.endIndex, message, related, fixes: fixes(file, binding, name, exits, overwrites, watcherStatements) });
 }
 
 /**
@@ -113,11 +134,11 @@ function exitLocation(exit: Node, name: string): RelatedLocation {
  * return instead, offered but not preferred: only the user knows whether
  * those returns hand the context on in some other way.
  */
-function fixes(file: GoFile, binding: CancelBinding, name: string, exits: Node[], overwrites: Node[]): Fix[] {
+function fixes(file: GoFile, binding: CancelBinding, name: string, exits: Node[], overwrites: Node[], watchers: readonly Node[]): Fix[] {
   const statement = binding.statement;
   const call = `${name}(${binding.constructor.callArguments})`;
   if (statement.parent?.type !== 'statement_list' || isInsideLoop(statement)) return [];
-  if (!contextEscapes(file, binding)) {
+  if (!contextEscapes(file, binding, watchers)) {
     return [
       {
         title: `Add defer ${call} after this statement`,
