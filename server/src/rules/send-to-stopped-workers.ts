@@ -11,13 +11,18 @@ import { initialValue } from '../engine/goroutines';
 import { unparen } from '../engine/syntax';
 import type { RelatedLocation, Rule } from '../ruleapi/rule';
 
+const MAKES_CHANNEL = /\bmake\(\s*chan\b/;
+const STARTS_WORKER = /\bgo\s+func\b|\.Go\(\s*func\b/;
+
 export const sendToStoppedWorkers: Rule = {
   id: 'send-to-stopped-workers',
   category: 'goroutine',
   defaultSeverity: 'warning',
   summary: 'A function sends on a channel whose only receivers are worker goroutines that can return before it is closed: once they have, the send blocks forever.',
   nodeTypes: ['send_statement'],
-  tokens: ['range'],
+  tokens: ['chan'],
+  // A channel made with `make(chan ...)` and a worker started from a function literal (`go func`, `g.Go(func`).
+  mayFire: (text) => MAKES_CHANNEL.test(text) && STARTS_WORKER.test(text),
   visit(send, context) {
     const { file } = context;
     const reference = unparen(send.childForFieldName('channel')!);
