@@ -7,6 +7,7 @@ import type { Node } from 'web-tree-sitter';
 import type { CfgNode, ControlFlowGraph } from './cfg';
 import type { GoFile } from './file';
 import type { Declaration } from './scope';
+import { initialValue } from './goroutines';
 import { isInfiniteLoop } from './loops';
 import { cfgNodeAt, reachableFrom } from './reach';
 import { enclosingFunction, isFunction, namedChildren, statementsOf, unparen, walk } from './syntax';
@@ -338,4 +339,13 @@ export function workerLiteral(fn: Node | null): Node | null {
   if (parent?.type !== 'argument_list' || namedChildren(parent).length !== 1) return null;
   const callee = parent.parent?.childForFieldName('function');
   return callee?.type === 'selector_expression' && callee.childForFieldName('field')?.text === 'Go' ? fn : null;
+}
+
+/** A buffer sized to the input: `make(chan T, len(items))`, or a count set from `len` (`n := len(items)`). */
+export function bufferSizedToInput(file: GoFile, make: ChannelMake): boolean {
+  const capacity = make.capacity ? unparen(make.capacity) : null;
+  if (!capacity) return false;
+  if (capacity.text.includes('len(')) return true;
+  const declaration = capacity.type === 'identifier' ? file.resolution.resolve(capacity) : null;
+  return !!declaration && declaration.kind !== 'import' && !!initialValue(declaration.node)?.text.includes('len(');
 }

@@ -4,10 +4,8 @@
 // nobody receives, and the function blocks forever on its next send (with
 // the workers' group never waited for).
 import type { Node } from 'web-tree-sitter';
-import { channelUses, isInLoopWithin, isLengthQuery, localChannel, workerLiteral, type ChannelUse } from '../engine/channels';
+import { bufferSizedToInput, channelUses, isInLoopWithin, isLengthQuery, localChannel, workerLiteral, type ChannelUse } from '../engine/channels';
 import { loopJumps } from '../engine/loops';
-import type { GoFile } from '../engine/file';
-import { initialValue } from '../engine/goroutines';
 import { unparen } from '../engine/syntax';
 import type { RelatedLocation, Rule } from '../ruleapi/rule';
 
@@ -29,7 +27,7 @@ export const sendToStoppedWorkers: Rule = {
     const channel = localChannel(file, reference);
     if (!channel || !isInLoopWithin(send, channel.function)) return;
     // A buffer sized to the input (`make(chan T, len(items))`, `n := len(items)`) holds every value.
-    if (channel.make.capacity && sizedToInput(file, channel.make.capacity)) return;
+    if (bufferSizedToInput(file, channel.make)) return;
     const uses = channelUses(file, channel);
     const own = uses.find((u) => u.operation.id === send.id);
     if (!own || own.function?.id !== channel.function.id || own.hasAlternative) return;
@@ -65,9 +63,3 @@ export const sendToStoppedWorkers: Rule = {
   },
 };
 
-function sizedToInput(file: GoFile, capacity: Node): boolean {
-  if (capacity.text.includes('len(')) return true;
-  const c = unparen(capacity);
-  const declaration = c.type === 'identifier' ? file.resolution.resolve(c) : null;
-  return !!declaration && declaration.kind !== 'import' && !!initialValue(declaration.node)?.text.includes('len(');
-}
