@@ -1,7 +1,8 @@
 // Where a cancel (or any) variable defined by a statement can be lost: the
 // exits reached without a use of it, and the statements that overwrite it
 // before any use. Any reference counts as a use, as in go vet's lostcancel:
-// a call, a defer, a return, an argument, a store, a closure that captures it.
+// a call, a defer, a return, an argument, a store, a closure that captures it;
+// the caller may leave out some (a goroutine's call after someone else's signal).
 import type { Node } from 'web-tree-sitter';
 import type { CfgNode, ControlFlowGraph } from './cfg';
 import type { GoFile } from './file';

@@ -47,6 +47,15 @@ const LITERALS: Readonly<Record<string, string>> = {
   interface_type: 'interface',
 };
 
+const dotImportLists = new WeakMap<Imports, readonly string[]>();
+
+/** One list per file's imports, shared by its declared types. */
+function dotImportsOf(imports: Imports): readonly string[] {
+  let list = dotImportLists.get(imports);
+  if (!list) dotImportLists.set(imports, (list = [...imports.dotImported]));
+  return list;
+}
+
 /** The declared type a type node spells, given the imports of its file. */
 export function declaredTypeOf(type: Node | null, imports: Imports): DeclaredType | null {
   if (!type) return null;
@@ -58,7 +67,7 @@ export function declaredTypeOf(type: Node | null, imports: Imports): DeclaredTyp
   }
   if (t.type === 'parenthesized_type' && t.namedChild(0)) t = t.namedChild(0)!;
   if (t.type === 'generic_type' && t.childForFieldName('type')) t = t.childForFieldName('type')!;
-  const dotImports = [...imports.dotImported];
+  const dotImports = dotImportsOf(imports);
   if (t.type === 'qualified_type') {
     const pkg = t.childForFieldName('package')?.text ?? '';
     const path = imports.byName.get(pkg);
@@ -109,7 +118,13 @@ function structFields(list: Node, imports: Imports): [string, DeclaredType | nul
   return fields;
 }
 
+/** A field or variable whose declared type is not one this model spells (or that has none: `var x = f()`). */
 const UNKNOWN: DeclaredType = { path: '', name: '', pointer: false, literal: '?', dotImports: [] };
+
+/** Compared by value: facts may be copied. */
+function isKnown(t: DeclaredType): boolean {
+  return t.literal !== '?';
+}
 
 export const DECLARED_TYPES: FileFactKind<FileDeclarations> = {
   key: 'declared-types',
@@ -125,19 +140,16 @@ export const DECLARED_TYPES: FileFactKind<FileDeclarations> = {
     };
     walk(root, (n) => {
       if (n.type !== 'field_declaration_list') return true;
-      for (const [name, type] of structFields(n, imports)) add(facts.fields, name, type ?? UNKNOWN);
+      const fields = structFields(n, imports).map(([f, t]): [string, DeclaredType] => [f, t ?? UNKNOWN]);
+      for (const [name, type] of fields) add(facts.fields, name, type);
+      // A top-level `type T struct {...}`: the struct's fields by its name too.
+      const spec = n.parent?.type === 'struct_type' ? n.parent.parent : null;
+      const name = spec?.type === 'type_spec' && spec.parent?.parent?.id === root.id ? spec.childForFieldName('name')?.text : undefined;
+      if (name) facts.structs.set(name, new Map(fields));
       return true;
     });
     for (const child of namedChildren(root)) {
-      if (child.type === 'type_declaration') {
-        for (const spec of namedChildren(child)) {
-          const name = spec.childForFieldName('name')?.text;
-          const type = spec.childForFieldName('type');
-          if (spec.type !== 'type_spec' || !name || type?.type !== 'struct_type') continue;
-          const list = namedChildren(type).find((c) => c.type === 'field_declaration_list');
-          facts.structs.set(name, new Map(list ? structFields(list, imports).map(([f, t]) => [f, t ?? UNKNOWN]) : []));
-        }
-      } else if (child.type === 'var_declaration') {
+      if (child.type === 'var_declaration') {
         walk(child, (n) => {
           if (n.type !== 'var_spec') return true;
           const declared = declaredTypeOf(n.childForFieldName('type'), imports) ?? UNKNOWN;
@@ -235,7 +247,7 @@ export function typeOfName(file: GoFile, identifier: Node): DeclaredType | null 
   if (!declaration || declaration.kind === 'import') {
     if (declaration) return null;
     const types = variableTypesNamed(file, identifier.text);
-    return types.length === 1 && types[0] !== UNKNOWN ? types[0] : null;
+    return types.length === 1 && isKnown(types[0]) ? types[0] : null;
   }
   const { type, value } = declaredTypeOrValue(declaration);
   if (type) return declaredTypeOf(type, file.imports);
@@ -259,12 +271,12 @@ export function fieldTypeOf(file: GoFile, selector: Node): DeclaredType | null {
     const fields = structFieldsOf(file, owner.name);
     if (fields) {
       const type = fields.get(field);
-      return type && type !== UNKNOWN ? type : null;
+      return type && isKnown(type) ? type : null;
     }
   }
   const types = fieldTypesNamed(file, field);
   if (types.length === 0 || types.some((t) => !sameType(t, types[0]))) return null;
-  return types[0] === UNKNOWN ? null : types[0];
+  return isKnown(types[0]) ? types[0] : null;
 }
 
 function sameType(a: DeclaredType, b: DeclaredType): boolean {

@@ -8,7 +8,7 @@ import { blockingOperations, isReceive } from './blocking';
 import { contextInScope, type ContextInScope } from './context';
 import { looksAtContext } from './context-flow';
 import { hasDetachedComment } from './context-use';
-import { declaredTypeOf, declaredTypeOrValue, fieldTypeOf, isNamedType } from './declared-types';
+import { fieldTypeOf, isNamedType, typeOfName } from './declared-types';
 import { GoFile } from './file';
 import type { FileFactKind } from './package';
 import { LineIndex, type Position } from './positions';
@@ -127,8 +127,7 @@ export function isTickerRange(file: GoFile, loop: Node): boolean {
   const value = initialValue(declaration.node);
   const callee = value?.type === 'call_expression' ? value.childForFieldName('function') : null;
   if (callee) return file.packageMember(callee, 'time') === 'NewTicker';
-  const { type } = declaredTypeOrValue(declaration);
-  return isNamedType(declaredTypeOf(type, file.imports), 'time', 'Ticker');
+  return isNamedType(typeOfName(file, operand), 'time', 'Ticker');
 }
 
 /** The value a declared name starts with (`x := v`, `var x = v`), or null. */

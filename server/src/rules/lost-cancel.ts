@@ -49,11 +49,15 @@ function checkVariable(binding: CancelBinding, context: RuleContext): void {
     return;
   }
   // A goroutine that calls cancel only after someone else's signal does not release the context when the function returns.
-  const watchers = cancelWatchers(file, fn, variable, binding.contextTarget);
+  const found = cancelWatchers(file, fn, variable, binding.contextTarget);
+  const waiters = [...found.values()];
   // Not when the context may be kept by what it is handed to (the goroutine then ties its life to that signal on purpose), nor when a deadline ends it anyway and the goroutine waits only for that.
-  const handedOn = () => !contextUsedOnlyByCalls(file, binding, [...watchers.values()].map((w) => w.goStatement));
-  if (watchers.size > 0 && ((binding.constructor.timed && [...watchers.values()].every((w) => w.waitsOnlyForOwnDone)) || handedOn())) watchers.clear();
-  const watcherStatements = [...watchers.values()].map((w) => w.goStatement);
+  const keep =
+    waiters.length > 0 &&
+    !(binding.constructor.timed && waiters.every((w) => w.waitsOnlyForOwnDone)) &&
+    contextUsedOnlyByCalls(file, binding, waiters.map((w) => w.goStatement));
+  const watchers = keep ? found : new Map<number, (typeof waiters)[number]>();
+  const watcherStatements = keep ? waiters.map((w) => w.goStatement) : [];
   const inWatcher = (n: Node) => watcherStatements.some((g) => isAncestor(g, n));
   const dones = doneReceives(file, binding.contextTarget).filter((n) => !inWatcher(n));
   const paths = unusedPaths(file, graph, binding.statement, variable, isNamedResult(variable.node, fn), dones, new Set(watchers.keys()));
