@@ -361,6 +361,21 @@ func consume(ch <-chan int, done <-chan struct{}) {
     assert.deepEqual([related.physicalLocation.artifactLocation.uri, related.physicalLocation.region.startLine, related.physicalLocation.region.startColumn], ['loops.go', 4, 2]);
   });
 
+  test('a future whose caller in another file may stop waiting points at that caller', () => {
+    const dir = project({
+      'future.go': 'package p\n\nfunc Get() <-chan int {\n\tc := make(chan int)\n\tgo func() { c <- 1 }()\n\treturn c\n}\n',
+      'caller.go': 'package p\n\nimport "time"\n\nfunc Wait() int {\n\tselect {\n\tcase v := <-Get():\n\t\treturn v\n\tcase <-time.After(time.Second):\n\t\treturn 0\n\t}\n}\n',
+    });
+    const json = JSON.parse(run(['--enable', 'goroutine-leak-send', '--format', 'json', '.'], dir).stdout);
+    assert.deepEqual(
+      json.findings.map((f: { path: string; ruleId: string; range: { startLine: number } }) => [f.path, f.ruleId, f.range.startLine]),
+      [['future.go', 'goroutine-leak-send', 5]],
+    );
+    assert.deepEqual(json.findings[0].related, [
+      { path: 'caller.go', message: 'when this case is chosen, the channel Get returned is never received from', range: { startLine: 9, startColumn: 7, endLine: 9, endColumn: 32 } },
+    ]);
+  });
+
   // The project configuration file and the suppression checks.
   test('.go-concurrency-lint.json in the working directory or above sets severities, excludes and the Go version; flags override it', () => {
     const dir = project({

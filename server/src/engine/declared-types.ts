@@ -10,7 +10,7 @@ import type { GoFile } from './file';
 import { readImports, type Imports } from './imports';
 import type { FileFactKind } from './package';
 import type { Declaration } from './scope';
-import { namedChildren, unparen, walk } from './syntax';
+import { mentionsIdentifier, namedChildren, unparen, walk } from './syntax';
 
 /** A type as its declaration spells it. */
 export interface DeclaredType {
@@ -281,4 +281,78 @@ export function fieldTypeOf(file: GoFile, selector: Node): DeclaredType | null {
 
 function sameType(a: DeclaredType, b: DeclaredType): boolean {
   return a.path === b.path && a.name === b.name && a.pointer === b.pointer && a.literal === b.literal;
+}
+
+/** A method of a package type, as the package model sees it from another function: its parameters. */
+export interface MethodSummary {
+  parameters: {
+    name: string;
+    type: DeclaredType | null;
+    /** Its body mentions the parameter. */
+    used: boolean;
+    /** Its body compares the parameter with nil (`if ctx == nil { ctx = context.Background() }`). */
+    nilChecked: boolean;
+  }[];
+}
+
+/** Per file: its package name and its methods, by receiver type name then method name. */
+export const METHOD_SETS: FileFactKind<{ packageName: string; methods: Map<string, Map<string, MethodSummary>> }> = {
+  key: 'declared-types.methodSets',
+  // Imports and methods (a method's declaration starts `func (`).
+  reads: (keyword, text) => keyword === 'import' || (keyword === 'func' && /^func\s*\(/.test(text)),
+  compute(root) {
+    const imports = readImports(root);
+    const methods = new Map<string, Map<string, MethodSummary>>();
+    for (const method of namedChildren(root)) {
+      if (method.type !== 'method_declaration') continue;
+      const type = receiverTypeName(method);
+      const name = method.childForFieldName('name')?.text;
+      if (!type || !name) continue;
+      const body = method.childForFieldName('body')?.text ?? '';
+      const parameters: MethodSummary['parameters'] = [];
+      for (const p of namedChildren(method.childForFieldName('parameters') ?? method)) {
+        if (p.type !== 'parameter_declaration' && p.type !== 'variadic_parameter_declaration') continue;
+        const declared = declaredTypeOf(p.childForFieldName('type'), imports);
+        const names = p.childrenForFieldName('name').filter((n): n is Node => !!n);
+        for (const n of names.length > 0 ? names.map((n) => n.text) : ['_']) {
+          const used = n !== '_' && mentionsIdentifier(body, n);
+          parameters.push({ name: n, type: declared, used, nilChecked: used && nilComparison(n).test(body) });
+        }
+      }
+      let set = methods.get(type);
+      if (!set) methods.set(type, (set = new Map()));
+      set.set(name, { parameters });
+    }
+    return { packageName: root.namedChildren.find((c) => c?.type === 'package_clause')?.namedChild(0)?.text ?? '', methods };
+  },
+};
+
+function nilComparison(name: string): RegExp {
+  return new RegExp(`\\b${name}\\s*[!=]=\\s*nil\\b|\\bnil\\s*[!=]=\\s*${name}\\b`);
+}
+
+/** The name of a method's receiver type (`(s *Server)`, `(s Set[T])`: Server, Set). */
+export function receiverTypeName(method: Node): string | undefined {
+  const receiver = method.childForFieldName('receiver')?.namedChild(0);
+  let type = receiver?.childForFieldName('type');
+  if (type?.type === 'pointer_type') type = type.namedChild(0);
+  if (type?.type === 'generic_type') type = type.childForFieldName('type');
+  return type?.type === 'type_identifier' ? type.text : undefined;
+}
+
+/** The method `name` declared on the package type `typeName` in any file of the package, if one (not promoted through embedding). */
+export function packageMethod(file: GoFile, typeName: string, name: string): MethodSummary | null {
+  file.dependsOn(name);
+  for (const facts of file.packageFacts(METHOD_SETS)) {
+    if (facts.packageName !== file.packageName) continue;
+    const method = facts.methods.get(typeName)?.get(name);
+    if (method) return method;
+  }
+  return null;
+}
+
+/** The package type (of this package, not dot-imported) a name's value has, when known: the receiver of `x.m()` in method lookups. */
+export function packageTypeOfName(file: GoFile, identifier: Node): string | undefined {
+  const type = typeOfName(file, identifier);
+  return type && type.path === '' && type.name && type.dotImports.length === 0 ? type.name : undefined;
 }

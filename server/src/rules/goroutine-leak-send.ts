@@ -21,6 +21,8 @@ import {
   type LocalChannel,
 } from '../engine/channels';
 import type { GoFile } from '../engine/file';
+import { abandoningWaits } from '../engine/futures';
+import type { PlaceInFile } from '../engine/goroutines';
 import { cfgNodeAt } from '../engine/reach';
 import { enclosingFunction, enclosingLoop, isAncestor, namedChildren, unparen } from '../engine/syntax';
 import type { Fix, RelatedLocation, Rule, RuleContext } from '../ruleapi/rule';
@@ -53,7 +55,9 @@ function check(context: RuleContext, goStatement: Node, literal: Node, fn: Node,
   const outside = uses.filter((u) => !isAncestor(literal, u.reference));
   // The goroutine only sends (and may close); the function only receives.
   if (!inside.every((u) => (u.kind === 'send' || u.kind === 'close') && u.function?.id === literal.id)) return;
-  if (!outside.every((u) => u.function?.id === fn.id && (u.kind === 'receive' || u.kind === 'range' || isLengthQuery(u)))) return;
+  // Or only returns it (a future: the callers receive the one result).
+  const returned = outside.length > 0 && outside.every((u) => isReturnedBy(u, fn));
+  if (!returned && !outside.every((u) => u.function?.id === fn.id && (u.kind === 'receive' || u.kind === 'range' || isLengthQuery(u)))) return;
   const sends = inside.filter((u) => u.kind === 'send');
   // A send that can take another way out (ctx.Done(), default) does not block forever.
   if (sends.length === 0 || sends.some((u) => u.hasAlternative)) return;
@@ -61,6 +65,7 @@ function check(context: RuleContext, goStatement: Node, literal: Node, fn: Node,
   // leaves it: `for { if _, err := s.Recv(); err != nil { stop <- true; break } }`).
   if (!atMostOneOnEachPath(file, literal, sends.map((u) => u.operation))) return;
   const send = sends[0];
+  if (returned) return checkFuture(context, channel, goStatement, send, fn, reference.text);
   if (sends.every((u) => skippedOnShutdown(u.operation, literal, fn)) || drainedUntilClosed(outside, fn)) return;
   const receives = outside.filter((u) => u.kind === 'receive' || u.kind === 'range');
   const name = reference.text;
@@ -106,6 +111,42 @@ function check(context: RuleContext, goStatement: Node, literal: Node, fn: Node,
     fixes: capacityFix(channel, '1', `Give ${name} a buffer of 1`),
     severity: shownByDefault(file),
   });
+}
+
+/**
+ * A future: the function returns the channel its goroutine sends one result
+ * on, and a caller of the package waits for it in a select with another way
+ * out (a timeout, ctx.Done()): when that case wins, the send blocks forever.
+ */
+function checkFuture(context: RuleContext, channel: LocalChannel, goStatement: Node, send: ChannelUse, fn: Node, name: string): void {
+  const { file } = context;
+  if (loopAround(goStatement, channel)) return;
+  const waits = abandoningWaits(file, fn);
+  if (waits.length === 0) return;
+  const fnName = functionDisplayName(fn);
+  const related = waits.map((w) => relatedPlace(file, w.otherCase, `when this case is chosen, the channel ${fnName} returned is never received from`));
+  context.report({
+    start: send.operation.startIndex,
+    end: send.operation.endIndex,
+    message: `${name} is unbuffered and ${fnName} returns it to callers that may stop waiting for it (a select with another case), so this send can block forever and the goroutine leak`,
+    related,
+    fixes: capacityFix(channel, '1', `Give ${name} a buffer of 1`),
+    severity: shownByDefault(file),
+  });
+}
+
+/** `return ch` (alone or among the results) of the function itself. */
+function isReturnedBy(use: ChannelUse, fn: Node): boolean {
+  if (use.kind !== 'other' || use.function?.id !== fn.id) return false;
+  let n = use.reference;
+  while (n.parent?.type === 'parenthesized_expression') n = n.parent;
+  const parent = n.parent?.type === 'expression_list' ? n.parent.parent : n.parent;
+  return parent?.type === 'return_statement';
+}
+
+/** A related location in this file, or with its path in another file of the package. */
+function relatedPlace(file: GoFile, place: PlaceInFile, message: string): RelatedLocation {
+  return place.path === file.path ? { start: place.start, end: place.end, message } : { ...place, message };
 }
 
 /** The `for` loop (inside the function) that starts the goroutine again on each iteration while the channel stays the same. */

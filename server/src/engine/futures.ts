@@ -1,0 +1,131 @@
+// Future channels: a function that returns a channel one of its goroutines
+// sends a single result on, and the places of the package that wait for that
+// result in a select with another way out (a timeout, ctx.Done(), a default),
+// so they may stop waiting and leave the sender blocked.
+import type { Node } from 'web-tree-sitter';
+import { isReceive } from './blocking';
+import { packageTypeOfName, receiverTypeName } from './declared-types';
+import { GoFile } from './file';
+import type { PlaceInFile } from './goroutines';
+import type { FileFactKind } from './package';
+import { LineIndex } from './positions';
+import { isAncestor, namedChildren, unparen } from './syntax';
+
+/** A receive of a call's channel result in a select that has another case. */
+export interface AbandoningWait {
+  /** The called function's or method's name. */
+  callee: string;
+  /** `x.m(...)`: the name of the package type `x` is declared or made as, when known; undefined for a function. */
+  methodOf?: string;
+  method: boolean;
+  /** The `<-` receive. */
+  receive: PlaceInFile;
+  /** Another case of the select (its communication, or `default`): when it is chosen, the result is never received. */
+  otherCase: PlaceInFile;
+}
+
+interface FileWaits {
+  packageName: string;
+  waits: AbandoningWait[];
+}
+
+/** Per file: every receive of a call's channel result (`<-f(x)`, or a local only received once: `ch := f(x)` ... `<-ch`) in a select with another case. */
+export const ABANDONING_WAITS: FileFactKind<FileWaits> = {
+  key: 'futures.abandoningWaits',
+  reads: (keyword, text) => keyword === 'import' || keyword === 'type' || keyword === 'var' || (keyword === 'func' && text.includes('select')),
+  compute(root, path, text, own) {
+    const file = own ?? new GoFile(path, text, root.tree);
+    const facts: FileWaits = { packageName: file.packageName, waits: [] };
+    if (!text.includes('select')) return facts;
+    let lines: LineIndex | undefined;
+    const place = (n: Node): PlaceInFile => {
+      lines ??= new LineIndex(text);
+      return { path, start: n.startIndex, end: n.endIndex, range: { start: lines.position(n.startIndex), end: lines.position(n.endIndex) } };
+    };
+    for (const select of root.descendantsOfType('select_statement')) {
+      if (!select) continue;
+      const cases = namedChildren(select).filter((c) => c.type === 'communication_case' || c.type === 'default_case');
+      if (cases.length < 2) continue;
+      for (const clause of cases) {
+        const receive = receiveOf(clause);
+        const call = receive ? resultCall(file, receive, select) : null;
+        const callee = call ? calleeOf(file, call) : null;
+        if (!receive || !callee) continue;
+        const other = cases.find((c) => c.id !== clause.id)!;
+        const header = other.type === 'default_case' ? other.child(0)! : other.childForFieldName('communication')!;
+        facts.waits.push({ ...callee, receive: place(receive), otherCase: place(header) });
+      }
+    }
+    return facts;
+  },
+};
+
+/** The `<-x` a select case receives with. */
+function receiveOf(clause: Node): Node | null {
+  if (clause.type !== 'communication_case') return null;
+  const communication = clause.childForFieldName('communication');
+  if (!communication) return null;
+  const expression = communication.type === 'receive_statement' ? communication.childForFieldName('right') : communication.type === 'expression_statement' ? communication.namedChild(0) : communication;
+  return expression && isReceive(unparen(expression)) ? unparen(expression) : null;
+}
+
+/**
+ * The call whose result `receive` waits for: `<-f(x)` itself, or `<-ch` where
+ * `ch := f(x)` (its first value) is received nowhere else and declared
+ * outside any loop the select runs in again (a select in a loop whose other
+ * case goes round receives on a later run).
+ */
+function resultCall(file: GoFile, receive: Node, select: Node): Node | null {
+  const operand = unparen(receive.childForFieldName('operand')!);
+  if (operand.type === 'call_expression') return operand;
+  if (operand.type !== 'identifier') return null;
+  const declaration = file.resolution.resolve(operand);
+  if (!declaration || declaration.kind !== 'local') return null;
+  const list = declaration.node.parent;
+  const statement = list?.parent;
+  if (list?.type !== 'expression_list' || statement?.type !== 'short_var_declaration' || list.namedChild(0)?.id !== declaration.node.id) return null;
+  const right = statement.childForFieldName('right');
+  const value = right?.namedChildCount === 1 ? unparen(right.namedChild(0)!) : null;
+  if (value?.type !== 'call_expression') return null;
+  if (file.resolution.referencesTo(declaration).some((r) => r.id !== operand.id)) return null;
+  for (let n = select.parent; n && !isAncestor(n, statement); n = n.parent) {
+    if (n.type === 'for_statement' || n.type === 'func_literal') return null;
+  }
+  return value;
+}
+
+/** The function or method a call names, when it may be one of the package's: `f(...)` (not a local) or `x.m(...)` (x not an import). */
+function calleeOf(file: GoFile, call: Node): Pick<AbandoningWait, 'callee' | 'method' | 'methodOf'> | null {
+  const callee = unparen(call.childForFieldName('function')!);
+  if (callee.type === 'identifier') {
+    const declaration = file.resolution.resolve(callee);
+    return declaration && declaration.kind !== 'package' ? null : { callee: callee.text, method: false };
+  }
+  if (callee.type !== 'selector_expression') return null;
+  const operand = unparen(callee.childForFieldName('operand')!);
+  const name = callee.childForFieldName('field')?.text;
+  if (!name || operand.type !== 'identifier') return null;
+  if (file.resolution.resolve(operand)?.kind === 'import') return null;
+  return { callee: name, method: true, methodOf: packageTypeOfName(file, operand) };
+}
+
+/**
+ * The places of the package that wait for the channel `fn` returns in a
+ * select with another way out. A method's callers count only when the
+ * receiver's type is known to be `fn`'s: another package's type may have a
+ * method of that name.
+ */
+export function abandoningWaits(file: GoFile, fn: Node): AbandoningWait[] {
+  const name = fn.childForFieldName('name')?.text;
+  if (!name || (fn.type !== 'function_declaration' && fn.type !== 'method_declaration')) return [];
+  file.dependsOn(name);
+  const receiverType = fn.type === 'method_declaration' ? receiverTypeName(fn) : undefined;
+  if (fn.type === 'method_declaration' && !receiverType) return [];
+  return file
+    .packageFacts(ABANDONING_WAITS)
+    .filter((f) => f.packageName === file.packageName)
+    .flatMap((f) => f.waits)
+    .filter((w) => w.callee === name && (receiverType ? w.method && w.methodOf === receiverType : !w.method))
+    // A function waiting for its own result (recursion) is not a caller to judge.
+    .filter((w) => w.receive.path !== file.path || w.receive.start < fn.startIndex || w.receive.start >= fn.endIndex);
+}
