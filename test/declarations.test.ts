@@ -8,10 +8,10 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import { DERIVING_FUNCTIONS } from '../server/src/engine/context-flow';
-import { CONTEXT_FIRST_FUNCTIONS, CONTEXT_FIRST_METHODS } from '../server/src/engine/context-use';
+import { ABANDONING_WAITS } from '../server/src/engine/futures';
 import { topLevelDeclarations } from '../server/src/engine/declarations';
 import type { FileFactKind } from '../server/src/engine/package';
-import { DECLARED_TYPES } from '../server/src/engine/declared-types';
+import { DECLARED_TYPES, SIGNATURES } from '../server/src/engine/declared-types';
 import { SYNC_FACTS } from '../server/src/engine/syncmap';
 import { sharedAnalyzer } from './support/analyzer';
 import { goFiles } from './support/go-files';
@@ -89,7 +89,7 @@ describe('top-level declarations by their tokens', () => {
   });
 });
 
-const KINDS: FileFactKind<unknown>[] = [SYNC_FACTS, DECLARED_TYPES, CONTEXT_FIRST_FUNCTIONS, CONTEXT_FIRST_METHODS, DERIVING_FUNCTIONS];
+const KINDS: FileFactKind<unknown>[] = [SYNC_FACTS, DECLARED_TYPES, SIGNATURES, ABANDONING_WAITS, DERIVING_FUNCTIONS];
 
 function standardLibraryFiles(): string[] {
   try {

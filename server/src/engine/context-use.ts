@@ -7,9 +7,9 @@ import type { Node } from 'web-tree-sitter';
 import { contextInScope, type ContextInScope } from './context';
 import type { GoFile } from './file';
 import { readImports, type Imports } from './imports';
-import { isNamedType, packageMethod, packageTypeOfName } from './declared-types';
+import { isNamedType, packageFunction, packageMethod, packageMethodsNamed, packageTypeOfName, type FunctionSummary } from './declared-types';
 import type { FileFactKind } from './package';
-import { enclosingFunction, mentionsIdentifier, namedChildren, topLevel, topLevelFunction, unparen } from './syntax';
+import { enclosingFunction, namedChildren, topLevel, topLevelFunction, unparen } from './syntax';
 
 /** True when a type expression names context.Context, given a file's import table. */
 export function namesContextType(imports: Imports, type: Node): boolean {
@@ -21,75 +21,14 @@ export function namesContextType(imports: Imports, type: Node): boolean {
 }
 
 /**
- * The names of the package-level functions (not methods) of a file whose
- * first parameter has type context.Context.
+ * A function whose first parameter is a context.Context that its body uses
+ * and never compares with nil: a nil context makes it panic as soon as it
+ * calls a method of it. One that ignores its context, or replaces a nil one
+ * itself, does not.
  */
-export function contextFirstFunctions(root: Node, imports: Imports): Set<string> {
-  const names = new Set<string>();
-  for (const child of namedChildren(root)) {
-    if (child.type !== 'function_declaration') continue;
-    const name = child.childForFieldName('name');
-    const parameters = child.childForFieldName('parameters');
-    const first = parameters ? namedChildren(parameters)[0] : undefined;
-    const type = first?.type === 'parameter_declaration' ? first.childForFieldName('type') : null;
-    if (name && type && namesContextType(imports, type)) names.add(name.text);
-  }
-  return names;
-}
-
-/** Per file of a package: its package name and its functions whose first parameter is a context.Context. */
-export const CONTEXT_FIRST_FUNCTIONS: FileFactKind<{ packageName: string; names: ReadonlySet<string> }> = {
-  key: 'context-first-functions',
-  // Imports, and the functions whose signature can name context.Context.
-  reads: (keyword, text) => keyword === 'import' || (keyword === 'func' && text.includes('Context')),
-  compute(root) {
-    const packageName = topLevel(root).find((c) => c?.type === 'package_clause')?.namedChild(0)?.text ?? '';
-    return { packageName, names: contextFirstFunctions(root, readImports(root)) };
-  },
-};
-
-/**
- * Per file of a package: its methods by name, split by whether their first
- * parameter is a context.Context that their body uses.
- */
-export const CONTEXT_FIRST_METHODS: FileFactKind<{ packageName: string; contextFirst: ReadonlySet<string>; other: ReadonlySet<string> }> = {
-  key: 'context-first-methods',
-  // Imports and methods (a method's declaration starts `func (`).
-  reads: (keyword, text) => keyword === 'import' || (keyword === 'func' && /^func\s*\(/.test(text)),
-  compute(root) {
-    const packageName = topLevel(root).find((c) => c?.type === 'package_clause')?.namedChild(0)?.text ?? '';
-    const imports = readImports(root);
-    const contextFirst = new Set<string>();
-    const other = new Set<string>();
-    for (const method of namedChildren(root)) {
-      if (method.type !== 'method_declaration') continue;
-      const name = method.childForFieldName('name')?.text;
-      const parameters = method.childForFieldName('parameters');
-      const first = parameters ? namedChildren(parameters)[0] : undefined;
-      const type = first?.type === 'parameter_declaration' ? first.childForFieldName('type') : null;
-      // A context it does not name, or never mentions, cannot make it panic (`func (c *Conn) grabConn(context.Context)`).
-      const context = first?.childrenForFieldName('name')[0]?.text;
-      const body = method.childForFieldName('body');
-      const uses = !!context && context !== '_' && !!body && mentionsIdentifier(body.text, context);
-      if (name) (type && namesContextType(imports, type) && uses ? contextFirst : other).add(name);
-    }
-    return { packageName, contextFirst, other };
-  },
-};
-
-/**
- * True when the package (this file or a sibling of the same package clause)
- * declares methods named `name` and every one of them takes a
- * context.Context first.
- */
-export function packageMethodsTakeContext(file: GoFile, name: string): boolean {
-  const facts = file.packageFacts(CONTEXT_FIRST_METHODS).filter((f) => f.packageName === file.packageName);
-  return facts.some((f) => f.contextFirst.has(name)) && !facts.some((f) => f.other.has(name));
-}
-
-/** True when a function of the package (this file or a sibling of the same package clause) named `name` takes a context.Context first. */
-export function packageFunctionTakesContext(file: GoFile, name: string): boolean {
-  return file.packageFacts(CONTEXT_FIRST_FUNCTIONS).some((facts) => facts.packageName === file.packageName && facts.names.has(name));
+function panicsOnNilContext(summary: FunctionSummary): boolean {
+  const first = summary.parameters[0];
+  return !!first && isNamedType(first.type, 'context', 'Context', false) && first.used && !first.nilChecked;
 }
 
 /** `Background` or `TODO` when `call` is context.Background() or context.TODO() (aliases and dot imports respected). */
@@ -149,16 +88,13 @@ export function contextParameterCall(file: GoFile, call: Node): ContextParameter
     // The receiver's type is known (a receiver, parameter or local declared or made as a package type) and declares the method: it decides.
     const receiverType = packageMethods && operand?.type === 'identifier' ? packageTypeOfName(file, operand) : undefined;
     const method = receiverType ? packageMethod(file, receiverType, field) : null;
-    if (method) {
-      const first = method.parameters[0];
-      const panics = !!first && isNamedType(first.type, 'context', 'Context', false) && first.used && !first.nilChecked;
-      return panics ? { displayName: callee.text, failure: 'gets a nil context and panics as soon as it calls a method of it (Done, Err, Value)', certain: true } : null;
-    }
+    if (method) return panicsOnNilContext(method) ? { displayName: callee.text, failure: 'gets a nil context and panics as soon as it calls a method of it (Done, Err, Value)', certain: true } : null;
     if (field.length > 'Context'.length && field.endsWith('Context') && /^[A-Z]/.test(field) && !NOT_CONTEXT_FIRST_METHOD.test(field)) {
       return { displayName: callee.text, failure: 'panics as soon as it calls a method of the context (Done, Err, Value)', certain: false };
     }
     // Every method of that name in the package takes a context first (the receiver's type is not known: not certain).
-    if (packageMethods && packageMethodsTakeContext(file, field)) {
+    const methods = packageMethods ? packageMethodsNamed(file, field) : [];
+    if (methods.length > 0 && methods.every(panicsOnNilContext)) {
       return { displayName: callee.text, failure: 'gets a nil context and panics as soon as it calls a method of it (Done, Err, Value)', certain: false };
     }
     return null;
@@ -168,7 +104,8 @@ export function contextParameterCall(file: GoFile, call: Node): ContextParameter
     // Declared in this file: it must be a function declaration; a local variable or parameter shadows any package function.
     if (declaration && (declaration.kind !== 'package' || declaration.node.parent?.type !== 'function_declaration')) return null;
     if (!declaration && file.imports.dotImported.size > 0) return null;
-    if (packageFunctionTakesContext(file, callee.text)) {
+    const fn = packageFunction(file, callee.text);
+    if (fn && panicsOnNilContext(fn)) {
       return { displayName: callee.text, failure: 'gets a nil context and panics as soon as it calls a method of it (Done, Err, Value)', certain: true };
     }
   }

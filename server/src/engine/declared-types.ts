@@ -283,8 +283,8 @@ function sameType(a: DeclaredType, b: DeclaredType): boolean {
   return a.path === b.path && a.name === b.name && a.pointer === b.pointer && a.literal === b.literal;
 }
 
-/** A method of a package type, as the package model sees it from another function: its parameters. */
-export interface MethodSummary {
+/** A function or method of the package, as the package model sees it from another function: its parameters. */
+export interface FunctionSummary {
   parameters: {
     name: string;
     type: DeclaredType | null;
@@ -295,37 +295,53 @@ export interface MethodSummary {
   }[];
 }
 
-/** Per file: its package name and its methods, by receiver type name then method name. */
-export const METHOD_SETS: FileFactKind<{ packageName: string; methods: Map<string, Map<string, MethodSummary>> }> = {
-  key: 'declared-types.methodSets',
-  // Imports and methods (a method's declaration starts `func (`).
-  reads: (keyword, text) => keyword === 'import' || (keyword === 'func' && /^func\s*\(/.test(text)),
+interface FileSignatures {
+  packageName: string;
+  /** Package functions by name. */
+  functions: Map<string, FunctionSummary>;
+  /** Methods by receiver type name, then method name. */
+  methods: Map<string, Map<string, FunctionSummary>>;
+}
+
+/** Per file: its package name, its functions and its methods (the method sets of its types). */
+export const SIGNATURES: FileFactKind<FileSignatures> = {
+  key: 'declared-types.signatures',
+  reads: (keyword) => keyword === 'import' || keyword === 'func',
   compute(root) {
     const imports = readImports(root);
-    const methods = new Map<string, Map<string, MethodSummary>>();
-    for (const method of namedChildren(root)) {
-      if (method.type !== 'method_declaration') continue;
-      const type = receiverTypeName(method);
-      const name = method.childForFieldName('name')?.text;
-      if (!type || !name) continue;
-      const body = method.childForFieldName('body')?.text ?? '';
-      const parameters: MethodSummary['parameters'] = [];
-      for (const p of namedChildren(method.childForFieldName('parameters') ?? method)) {
-        if (p.type !== 'parameter_declaration' && p.type !== 'variadic_parameter_declaration') continue;
-        const declared = declaredTypeOf(p.childForFieldName('type'), imports);
-        const names = p.childrenForFieldName('name').filter((n): n is Node => !!n);
-        for (const n of names.length > 0 ? names.map((n) => n.text) : ['_']) {
-          const used = n !== '_' && mentionsIdentifier(body, n);
-          parameters.push({ name: n, type: declared, used, nilChecked: used && nilComparison(n).test(body) });
-        }
+    const facts: FileSignatures = { packageName: root.namedChildren.find((c) => c?.type === 'package_clause')?.namedChild(0)?.text ?? '', functions: new Map(), methods: new Map() };
+    for (const fn of namedChildren(root)) {
+      if (fn.type !== 'method_declaration' && fn.type !== 'function_declaration') continue;
+      const name = fn.childForFieldName('name')?.text;
+      const type = fn.type === 'method_declaration' ? receiverTypeName(fn) : undefined;
+      if (!name || (fn.type === 'method_declaration' && !type)) continue;
+      const summary = summarize(fn, imports);
+      if (!type) {
+        facts.functions.set(name, summary);
+        continue;
       }
-      let set = methods.get(type);
-      if (!set) methods.set(type, (set = new Map()));
-      set.set(name, { parameters });
+      let set = facts.methods.get(type);
+      if (!set) facts.methods.set(type, (set = new Map()));
+      set.set(name, summary);
     }
-    return { packageName: root.namedChildren.find((c) => c?.type === 'package_clause')?.namedChild(0)?.text ?? '', methods };
+    return facts;
   },
 };
+
+function summarize(fn: Node, imports: Imports): FunctionSummary {
+  const body = fn.childForFieldName('body')?.text ?? '';
+  const parameters: FunctionSummary['parameters'] = [];
+  for (const p of namedChildren(fn.childForFieldName('parameters') ?? fn)) {
+    if (p.type !== 'parameter_declaration' && p.type !== 'variadic_parameter_declaration') continue;
+    const declared = declaredTypeOf(p.childForFieldName('type'), imports);
+    const names = p.childrenForFieldName('name').filter((n): n is Node => !!n);
+    for (const n of names.length > 0 ? names.map((n) => n.text) : ['_']) {
+      const used = n !== '_' && mentionsIdentifier(body, n);
+      parameters.push({ name: n, type: declared, used, nilChecked: used && nilComparison(n).test(body) });
+    }
+  }
+  return { parameters };
+}
 
 function nilComparison(name: string): RegExp {
   return new RegExp(`\\b${name}\\s*[!=]=\\s*nil\\b|\\bnil\\s*[!=]=\\s*${name}\\b`);
@@ -340,13 +356,32 @@ export function receiverTypeName(method: Node): string | undefined {
   return type?.type === 'type_identifier' ? type.text : undefined;
 }
 
+function packageSignatures(file: GoFile): FileSignatures[] {
+  return file.packageFacts(SIGNATURES).filter((f) => f.packageName === file.packageName);
+}
+
 /** The method `name` declared on the package type `typeName` in any file of the package, if one (not promoted through embedding). */
-export function packageMethod(file: GoFile, typeName: string, name: string): MethodSummary | null {
+export function packageMethod(file: GoFile, typeName: string, name: string): FunctionSummary | null {
   file.dependsOn(name);
-  for (const facts of file.packageFacts(METHOD_SETS)) {
-    if (facts.packageName !== file.packageName) continue;
+  for (const facts of packageSignatures(file)) {
     const method = facts.methods.get(typeName)?.get(name);
     if (method) return method;
+  }
+  return null;
+}
+
+/** Every method named `name` that a type of the package declares. */
+export function packageMethodsNamed(file: GoFile, name: string): FunctionSummary[] {
+  file.dependsOn(name);
+  return packageSignatures(file).flatMap((f) => [...f.methods.values()].flatMap((set) => set.get(name) ?? []));
+}
+
+/** The package function `name`, declared in any file of the package, if one. */
+export function packageFunction(file: GoFile, name: string): FunctionSummary | null {
+  file.dependsOn(name);
+  for (const facts of packageSignatures(file)) {
+    const fn = facts.functions.get(name);
+    if (fn) return fn;
   }
   return null;
 }
