@@ -7,7 +7,14 @@
 // directories <mirror-dir>/<owner>+<name>/repo (as the tool library's fetch
 // leaves them). The procedure is in docs/precision.md.
 //
+// With --kernels DIR, it measures GoBench's kernels of real blocking bugs
+// instead (test/recall/gobench-kernels.tsv: path under DIR, lines, class,
+// why): each kernel's directory is linted as it is, and a kernel counts when
+// a finding (or one of its related locations) points at the blocked lines.
+// Kernels have no fix, so nothing is "cleared".
+//
 // Options:
+//   --kernels DIR    GoBench's goker/ tree (a checkout of timmyyuan/gobench's gobench/)
 //   --rows FILE      another list of fixes (same columns)
 //   --repo NAME      only this repository (repeatable)
 //   --slack N        lines a finding may be off the buggy range (default 2)
@@ -24,6 +31,7 @@ const cli = join(root, 'dist/cli.js');
 function usage(message) {
   if (message) console.error(`recall: ${message}`);
   console.error('usage: npm run recall -- <mirror-dir> [--rows FILE] [--repo owner/name] [--slack N] [--details FILE]');
+  console.error('       npm run recall -- --kernels <gobench-dir> [--rows FILE] [--slack N] [--details FILE]');
   process.exit(2);
 }
 
@@ -32,6 +40,7 @@ const options = { rows: join(root, 'test/recall/fixes.tsv'), repos: [], slack: 2
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
   if (a === '--rows') options.rows = resolve(args[++i] ?? usage('--rows needs a value'));
+  else if (a === '--kernels') options.kernels = resolve(args[++i] ?? usage('--kernels needs a value'));
   else if (a === '--repo') options.repos.push(args[++i] ?? usage('--repo needs a value'));
   else if (a === '--slack') options.slack = Number(args[++i] ?? usage('--slack needs a value'));
   else if (a === '--details') options.details = args[++i] ?? usage('--details needs a value');
@@ -39,7 +48,10 @@ for (let i = 0; i < args.length; i++) {
   else if (options.dir) usage('one mirror directory only');
   else options.dir = resolve(a);
 }
-if (!options.dir) usage('no mirror directory given');
+if (options.kernels) {
+  if (options.dir) usage('--kernels takes no mirror directory');
+  if (options.rows === join(root, 'test/recall/fixes.tsv')) options.rows = join(root, 'test/recall/gobench-kernels.tsv');
+} else if (!options.dir) usage('no mirror directory given');
 if (!existsSync(cli)) usage('dist/cli.js is missing: run npm install (or npm run build) first');
 if (!Number.isInteger(options.slack) || options.slack < 0) usage('--slack needs a whole number of lines');
 
@@ -108,51 +120,91 @@ function lint(into, packageDir, path, configured, goVersion) {
 let rows = readTsv(options.rows, usage);
 if (options.repos.length) rows = rows.filter((r) => options.repos.includes(r.repo));
 const outcomes = [];
-for (const row of rows) {
-  const mirror = join(options.dir, row.repo.replace('/', '+'), 'repo');
-  const [first, last = first] = row.lines.split('-').map(Number);
-  const outcome = { ...row, flaggedByDefault: '', flagged: '', cleared: '', go: '', note: '' };
-  outcomes.push(outcome);
-  if (!existsSync(mirror)) {
-    outcome.note = `no mirror at ${mirror}`;
-    continue;
-  }
-  const work = mkdtempSync(join(tmpdir(), 'gcl-recall-'));
-  try {
-    const packageDir = posix.dirname(row.path);
-    const modules = exportPackage(mirror, `${row.commit}^`, packageDir, join(work, 'before'));
-    if (modules === null) {
-      outcome.note = 'the package is not at the parent commit';
+if (options.kernels) measureKernels();
+else measureFixes();
+
+/**
+ * Where a finding points within the lines (and slack) of the file `target`:
+ * its own range, else one of its related locations in that file; null when
+ * neither does.
+ */
+function pointsAt(f, target, first, last) {
+  const inRange = (r) => r.startLine >= first - options.slack && r.startLine <= last + options.slack;
+  if (inRange(f.range)) return { line: f.range.startLine, related: false };
+  const related = f.related?.find((r) => resolve(r.path) === target && inRange(r.range));
+  return related ? { line: related.range.startLine, related: true } : null;
+}
+
+/** The first finding pointing at the lines, preferring one whose own range does: `rule@line`, or ''. */
+function flaggedBy(findings, target, first, last) {
+  const at = (f) => pointsAt(f, target, first, last);
+  const hit = findings.find((f) => at(f) && !at(f).related) ?? findings.find(at);
+  return hit ? { hit, label: `${hit.ruleId}@${at(hit).line}${at(hit).related ? ' (related)' : ''}` } : null;
+}
+
+function measureKernels() {
+  for (const row of rows) {
+    const [first, last = first] = row.lines.split('-').map(Number);
+    const outcome = { ...row, repo: 'gobench', commit: '', flaggedByDefault: '', flagged: '', cleared: '', go: '', note: '' };
+    outcomes.push(outcome);
+    const target = resolve(options.kernels, row.path);
+    if (!existsSync(target)) {
+      outcome.note = `no kernel at ${target}`;
       continue;
     }
-    const goVersion = modules ? undefined : goVersionAt(mirror, `${row.commit}^`);
-    outcome.go = goVersion ?? 'go.mod';
-    const target = resolve(join(work, 'before'), row.path);
-    const inRange = (r) => r.startLine >= first - options.slack && r.startLine <= last + options.slack;
-    const at = (f) => (inRange(f.range) ? f.range : f.related?.find((r) => resolve(r.path) === target && inRange(r.range))?.range);
-    const near = (f) => !!at(f);
-    const before = lint(join(work, 'before'), packageDir, row.path, true, goVersion);
-    const hit = before.find((f) => inRange(f.range)) ?? before.find(near);
-    outcome.flagged = hit ? `${hit.ruleId}@${at(hit).startLine}${inRange(hit.range) ? '' : ' (related)'}` : '';
-    outcome.flaggedByDefault = lint(join(work, 'before'), packageDir, row.path, false, goVersion).some(near) ? 'yes' : '';
-    if (hit) {
-      const count = (findings) => findings.filter((f) => f.ruleId === hit.ruleId).length;
-      const after = exportPackage(mirror, row.commit, packageDir, join(work, 'after')) !== null && existsSync(join(work, 'after', row.path)) ? lint(join(work, 'after'), packageDir, row.path, true, goVersion) : [];
-      outcome.cleared = count(after) < count(before) ? 'yes' : '';
+    try {
+      outcome.flagged = flaggedBy(lint(options.kernels, dirname(row.path), row.path, true), target, first, last)?.label ?? '';
+      outcome.flaggedByDefault = flaggedBy(lint(options.kernels, dirname(row.path), row.path, false), target, first, last) ? 'yes' : '';
+    } catch (error) {
+      outcome.note = String(error.message ?? error);
     }
-  } catch (error) {
-    outcome.note = String(error.message ?? error);
-  } finally {
-    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function measureFixes() {
+  for (const row of rows) {
+    const mirror = join(options.dir, row.repo.replace('/', '+'), 'repo');
+    const [first, last = first] = row.lines.split('-').map(Number);
+    const outcome = { ...row, flaggedByDefault: '', flagged: '', cleared: '', go: '', note: '' };
+    outcomes.push(outcome);
+    if (!existsSync(mirror)) {
+      outcome.note = `no mirror at ${mirror}`;
+      continue;
+    }
+    const work = mkdtempSync(join(tmpdir(), 'gcl-recall-'));
+    try {
+      const packageDir = posix.dirname(row.path);
+      const modules = exportPackage(mirror, `${row.commit}^`, packageDir, join(work, 'before'));
+      if (modules === null) {
+        outcome.note = 'the package is not at the parent commit';
+        continue;
+      }
+      const goVersion = modules ? undefined : goVersionAt(mirror, `${row.commit}^`);
+      outcome.go = goVersion ?? 'go.mod';
+      const target = resolve(join(work, 'before'), row.path);
+      const before = lint(join(work, 'before'), packageDir, row.path, true, goVersion);
+      const flagged = flaggedBy(before, target, first, last);
+      outcome.flagged = flagged?.label ?? '';
+      outcome.flaggedByDefault = flaggedBy(lint(join(work, 'before'), packageDir, row.path, false, goVersion), target, first, last) ? 'yes' : '';
+      if (flagged) {
+        const count = (findings) => findings.filter((f) => f.ruleId === flagged.hit.ruleId).length;
+        const after = exportPackage(mirror, row.commit, packageDir, join(work, 'after')) !== null && existsSync(join(work, 'after', row.path)) ? lint(join(work, 'after'), packageDir, row.path, true, goVersion) : [];
+        outcome.cleared = count(after) < count(before) ? 'yes' : '';
+      }
+    } catch (error) {
+      outcome.note = String(error.message ?? error);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   }
 }
 
 const counted = outcomes.filter((o) => !o.note);
 const share = (n) => `${n}/${counted.length}${counted.length ? ` (${Math.round((100 * n) / counted.length)}%)` : ''}`;
-console.log(`fixes: ${rows.length}, measured: ${counted.length}`);
+console.log(`${options.kernels ? 'kernels' : 'fixes'}: ${rows.length}, measured: ${counted.length}`);
 console.log(`flagged at the buggy lines, every rule configured: ${share(counted.filter((o) => o.flagged).length)}`);
 console.log(`  of which by a related location only:            ${counted.filter((o) => o.flagged.endsWith('(related)')).length}`);
-console.log(`flagged and cleared by the fix:                   ${share(counted.filter((o) => o.flagged && o.cleared).length)}`);
+if (!options.kernels) console.log(`flagged and cleared by the fix:                   ${share(counted.filter((o) => o.flagged && o.cleared).length)}`);
 console.log(`flagged at the defaults:                          ${share(counted.filter((o) => o.flaggedByDefault).length)}`);
 const byClass = new Map();
 for (const o of counted) {
@@ -162,9 +214,9 @@ for (const o of counted) {
   if (o.flagged && o.cleared) entry.cleared++;
   byClass.set(o.class, entry);
 }
-console.log('\nclass                          fixes  flagged  flagged+cleared');
-for (const [name, e] of [...byClass].sort((a, b) => b[1].n - a[1].n)) console.log(`${name.padEnd(30)} ${String(e.n).padStart(5)}  ${String(e.flagged).padStart(7)}  ${String(e.cleared).padStart(15)}`);
-for (const o of outcomes.filter((o) => o.note)) console.log(`not measured: ${o.repo} ${o.commit.slice(0, 12)} ${o.path}: ${o.note}`);
+console.log(`\nclass                          ${options.kernels ? 'kernels' : '  fixes'}  flagged${options.kernels ? '' : '  flagged+cleared'}`);
+for (const [name, e] of [...byClass].sort((a, b) => b[1].n - a[1].n)) console.log(`${name.padEnd(30)} ${String(e.n).padStart(7)}  ${String(e.flagged).padStart(7)}${options.kernels ? '' : `  ${String(e.cleared).padStart(15)}`}`);
+for (const o of outcomes.filter((o) => o.note)) console.log(`not measured: ${o.repo} ${o.commit.slice(0, 12)} ${o.path}: ${o.note}`.replace('  ', ' '));
 if (options.details) {
   const columns = ['repo', 'commit', 'path', 'lines', 'class', 'flagged', 'cleared', 'flaggedByDefault', 'go', 'note'];
   writeFileSync(options.details, [columns.join('\t'), ...outcomes.map((o) => columns.map((c) => o[c]).join('\t'))].join('\n') + '\n');

@@ -11,17 +11,23 @@ import type { FileFactKind } from './package';
 import { LineIndex } from './positions';
 import { isAncestor, namedChildren, unparen } from './syntax';
 
-/** A receive of a call's channel result in a select that has another case. */
+/** A place that may stop waiting for a call's channel result. */
 export interface AbandoningWait {
   /** The called function's or method's name. */
   callee: string;
   /** `x.m(...)`: the name of the package type `x` is declared or made as, when known; undefined for a function. */
   methodOf?: string;
   method: boolean;
-  /** The `<-` receive. */
-  receive: PlaceInFile;
-  /** Another case of the select (its communication, or `default`): when it is chosen, the result is never received. */
-  otherCase: PlaceInFile;
+  /**
+   * 'select': the result is received in a select with another case, which
+   * `place` is (its communication, or `default`); 'dropped': the call's
+   * result is thrown away (`f()` as a statement, `_ = f()`), `place` being
+   * the call.
+   */
+  kind: 'select' | 'dropped';
+  place: PlaceInFile;
+  /** Where the call or the receive is: a function waiting for its own result is not judged. */
+  at: number;
 }
 
 interface FileWaits {
@@ -29,20 +35,23 @@ interface FileWaits {
   waits: AbandoningWait[];
 }
 
-/** Per file: every receive of a call's channel result (`<-f(x)`, or a local only received once: `ch := f(x)` ... `<-ch`) in a select with another case. */
+/**
+ * Per file: every receive of a call's channel result (`<-f(x)`, or a local
+ * only received once: `ch := f(x)` ... `<-ch`) in a select with another
+ * case, and every call whose results are thrown away.
+ */
 export const ABANDONING_WAITS: FileFactKind<FileWaits> = {
   key: 'futures.abandoningWaits',
-  reads: (keyword, text) => keyword === 'import' || keyword === 'type' || keyword === 'var' || (keyword === 'func' && text.includes('select')),
+  reads: (keyword) => keyword === 'import' || keyword === 'type' || keyword === 'var' || keyword === 'func',
   compute(root, path, text, own) {
     const file = own ?? new GoFile(path, text, root.tree);
     const facts: FileWaits = { packageName: file.packageName, waits: [] };
-    if (!text.includes('select')) return facts;
     let lines: LineIndex | undefined;
     const place = (n: Node): PlaceInFile => {
       lines ??= new LineIndex(text);
       return { path, start: n.startIndex, end: n.endIndex, range: { start: lines.position(n.startIndex), end: lines.position(n.endIndex) } };
     };
-    for (const select of root.descendantsOfType('select_statement')) {
+    for (const select of text.includes('select') ? root.descendantsOfType('select_statement') : []) {
       if (!select) continue;
       const cases = namedChildren(select).filter((c) => c.type === 'communication_case' || c.type === 'default_case');
       if (cases.length < 2) continue;
@@ -53,12 +62,30 @@ export const ABANDONING_WAITS: FileFactKind<FileWaits> = {
         if (!receive || !callee) continue;
         const other = cases.find((c) => c.id !== clause.id)!;
         const header = other.type === 'default_case' ? other.child(0)! : other.childForFieldName('communication')!;
-        facts.waits.push({ ...callee, receive: place(receive), otherCase: place(header) });
+        facts.waits.push({ ...callee, kind: 'select', place: place(header), at: receive.startIndex });
       }
+    }
+    for (const statement of root.descendantsOfType(['expression_statement', 'assignment_statement'])) {
+      const call = statement ? droppedCall(statement) : null;
+      const callee = call ? calleeOf(file, call) : null;
+      if (call && callee) facts.waits.push({ ...callee, kind: 'dropped', place: place(call), at: call.startIndex });
     }
     return facts;
   },
 };
+
+/** The call of `f(x)` as a statement, or of `_ = f(x)`: its results are thrown away. */
+function droppedCall(statement: Node): Node | null {
+  if (statement.type === 'expression_statement') {
+    const call = unparen(statement.namedChild(0) ?? statement);
+    return call.type === 'call_expression' ? call : null;
+  }
+  const left = statement.childForFieldName('left');
+  const right = statement.childForFieldName('right');
+  if (statement.childForFieldName('operator')?.text !== '=' || left?.namedChildCount !== 1 || left.namedChild(0)?.text !== '_' || right?.namedChildCount !== 1) return null;
+  const call = unparen(right.namedChild(0)!);
+  return call.type === 'call_expression' ? call : null;
+}
 
 /** The `<-x` a select case receives with. */
 function receiveOf(clause: Node): Node | null {
@@ -111,7 +138,7 @@ function calleeOf(file: GoFile, call: Node): Pick<AbandoningWait, 'callee' | 'me
 
 /**
  * The places of the package that wait for the channel `fn` returns in a
- * select with another way out. A method's callers count only when the
+ * select with another way out, or throw it away. A method's callers count only when the
  * receiver's type is known to be `fn`'s: another package's type may have a
  * method of that name.
  */
@@ -127,5 +154,5 @@ export function abandoningWaits(file: GoFile, fn: Node): AbandoningWait[] {
     .flatMap((f) => f.waits)
     .filter((w) => w.callee === name && (receiverType ? w.method && w.methodOf === receiverType : !w.method))
     // A function waiting for its own result (recursion) is not a caller to judge.
-    .filter((w) => w.receive.path !== file.path || w.receive.start < fn.startIndex || w.receive.start >= fn.endIndex);
+    .filter((w) => w.place.path !== file.path || w.at < fn.startIndex || w.at >= fn.endIndex);
 }

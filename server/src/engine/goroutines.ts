@@ -400,6 +400,13 @@ export function firstGoStatementRunning(file: GoFile, fn: Node): Node | null {
   return null;
 }
 
+/** Every `go` statement of the file whose goroutine function is `fn`, in source order. */
+export function goStatementsRunning(file: GoFile, fn: Node): Node[] {
+  let statements = goStatementsByFile.get(file);
+  if (!statements) goStatementsByFile.set(file, (statements = goStatements(file)));
+  return statements.filter((statement) => goroutineFunction(file, statement)?.id === fn.id);
+}
+
 /**
  * Every `go` statement of the file, in source order (the order of a walk):
  * a `go` statement starts with its keyword, so each one starts at an
@@ -415,6 +422,36 @@ function goStatements(file: GoFile): Node[] {
     if (node?.type === 'go_statement' && node.startIndex === i) out.push(node);
   }
   return out;
+}
+
+/**
+ * True when every mention of the function or method `fn`'s name in the file,
+ * outside its own declaration, is the callee of a `go` statement (`go
+ * s.run()`): it always runs as a goroutine here. Another file may call it
+ * otherwise; that is not seen.
+ */
+export function onlyStartedAsGoroutine(file: GoFile, fn: Node): boolean {
+  const name = fn.childForFieldName('name');
+  if (!name) return false;
+  file.dependsOn(name.text);
+  const text = file.text;
+  let started = false;
+  for (let i = text.indexOf(name.text); i !== -1; i = text.indexOf(name.text, i + 1)) {
+    if (i === name.startIndex) continue;
+    const node = file.root.namedDescendantForIndex(i, i + name.text.length);
+    if (!node || node.startIndex !== i || node.endIndex !== i + name.text.length || (node.type !== 'identifier' && node.type !== 'field_identifier')) continue;
+    // Another declaration's name, a field of some other value (x.run of a struct): only calls count, and only go ones.
+    let callee: Node = node;
+    if (node.parent?.type === 'selector_expression' && node.parent.childForFieldName('field')?.id === node.id) callee = node.parent;
+    const call = callee.parent;
+    if (call?.type !== 'call_expression' || call.childForFieldName('function')?.id !== callee.id) {
+      if (node.type === 'identifier' && file.resolution.resolve(node)?.node.id !== name.id) continue;
+      return false;
+    }
+    if (call.parent?.type !== 'go_statement') return false;
+    started = true;
+  }
+  return started;
 }
 
 const LONG_LIVED_METHOD = /^(run|loop|serve|watch|listen|start)|Loop$/i;

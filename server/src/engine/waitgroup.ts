@@ -2,6 +2,7 @@
 // WaitGroup (or a pointer to one) where its declaration is visible.
 import type { Node } from 'web-tree-sitter';
 import type { GoFile } from './file';
+import { fieldTypeOf, isNamedType } from './declared-types';
 import { unparen } from './syntax';
 
 /**
@@ -52,4 +53,11 @@ function makesWaitGroup(file: GoFile, expression: Node): boolean {
     return callee?.type === 'identifier' && callee.text === 'new' && !file.resolution.resolve(callee) && args.length === 1 && !!args[0] && file.isPackageType(args[0], 'sync', 'WaitGroup');
   }
   return false;
+}
+
+/** A WaitGroup variable (isWaitGroupVariable), or a field declared `sync.WaitGroup` or `*sync.WaitGroup` (`s.wg`, `s.writer.wg`). */
+export function isWaitGroupExpression(file: GoFile, expression: Node): boolean {
+  const e = unparen(expression);
+  if (e.type === 'identifier') return isWaitGroupVariable(file, e);
+  return e.type === 'selector_expression' && isNamedType(fieldTypeOf(file, e), 'sync', 'WaitGroup');
 }

@@ -124,11 +124,14 @@ function checkFuture(context: RuleContext, channel: LocalChannel, goStatement: N
   const waits = abandoningWaits(file, fn);
   if (waits.length === 0) return;
   const fnName = functionDisplayName(fn);
-  const related = waits.map((w) => relatedPlace(file, w.otherCase, `when this case is chosen, the channel ${fnName} returned is never received from`));
+  const related = waits.map((w) =>
+    relatedPlace(file, w.place, w.kind === 'select' ? `when this case is chosen, the channel ${fnName} returned is never received from` : `the channel ${fnName} returns is thrown away here: nothing receives from it`),
+  );
+  const how = waits.every((w) => w.kind === 'dropped') ? 'throw it away' : waits.every((w) => w.kind === 'select') ? 'may stop waiting for it (a select with another case)' : 'may stop waiting for it or throw it away';
   context.report({
     start: send.operation.startIndex,
     end: send.operation.endIndex,
-    message: `${name} is unbuffered and ${fnName} returns it to callers that may stop waiting for it (a select with another case), so this send can block forever and the goroutine leak`,
+    message: `${name} is unbuffered and ${fnName} returns it to callers that ${how}, so this send can block forever and the goroutine leak`,
     related,
     fixes: capacityFix(channel, '1', `Give ${name} a buffer of 1`),
     severity: shownByDefault(file),

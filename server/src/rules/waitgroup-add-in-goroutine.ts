@@ -5,9 +5,10 @@ import type { Node } from 'web-tree-sitter';
 import type { GoFile } from '../engine/file';
 import { nodesWithin, type NodeKind } from '../engine/own-nodes';
 import { enclosingFunction, mentionsIdentifier, statementsOf, unparen } from '../engine/syntax';
-import { isWaitGroupVariable } from '../engine/waitgroup';
+import { goroutineFunction, goStatementsRunning, onlyStartedAsGoroutine } from '../engine/goroutines';
+import { isWaitGroupExpression, isWaitGroupVariable } from '../engine/waitgroup';
 import { insertLineBefore } from '../ruleapi/edits';
-import type { Fix, Rule, TextEdit } from '../ruleapi/rule';
+import type { Fix, Rule, RuleContext, TextEdit } from '../ruleapi/rule';
 
 export const waitgroupAddInGoroutine: Rule = {
   id: 'waitgroup-add-in-goroutine',
@@ -24,7 +25,8 @@ export const waitgroupAddInGoroutine: Rule = {
     const { file } = context;
     const call = goStatement.namedChildren.find((c) => c?.type === 'call_expression');
     const literal = call ? unparen(call.childForFieldName('function')!) : null;
-    if (!literal || literal.type !== 'func_literal') return;
+    if (literal && literal.type !== 'func_literal') return checkNamedGoroutine(goStatement, context);
+    if (!literal) return;
     const body = literal.childForFieldName('body');
     if (!body) return;
 
@@ -65,6 +67,57 @@ export const waitgroupAddInGoroutine: Rule = {
     }
   },
 };
+
+/**
+ * `go s.run()` where run, declared in this file and only ever started as a
+ * goroutine here, begins with `s.wg.Add(1)` on a WaitGroup it shares (a
+ * field, a parameter, a package variable) and never waits on it: the same
+ * race as in a literal. Reported at the Add once, for the first go statement
+ * that starts it. No fix: moving the Add to the callers is a change of the
+ * function's contract.
+ */
+function checkNamedGoroutine(goStatement: Node, context: RuleContext): void {
+  const { file } = context;
+  const fn = goroutineFunction(file, goStatement);
+  const body = fn?.childForFieldName('body');
+  if (!fn || fn.type === 'func_literal' || !body) return;
+  const starts = goStatementsRunning(file, fn);
+  // Once, for the first; not when a starter waits for the goroutine to signal that it runs (`go c.start(); <-c.started`).
+  if (starts[0]?.id !== goStatement.id || starts.some(awaitsHandshake)) return;
+  const first = statementsOf(body)[0];
+  const add = first?.type === 'expression_statement' ? unparen(first.namedChild(0) ?? first) : null;
+  const callee = add?.type === 'call_expression' ? add.childForFieldName('function') : null;
+  const operand = callee?.type === 'selector_expression' && callee.childForFieldName('field')?.text === 'Add' ? callee.childForFieldName('operand') : null;
+  if (!add || !operand || nodesWithin(file, body, GO_STATEMENTS).length) return;
+  // Declared outside the function (a local WaitGroup would be waited on here, or never).
+  const root = rootIdentifier(operand);
+  const declaration = root ? file.resolution.resolve(root) : undefined;
+  if (declaration && declaration.node.startIndex >= body.startIndex && declaration.node.endIndex <= body.endIndex) return;
+  const waits = nodesWithin(file, body, WAITGROUP_CALLS).some((c) => c.childForFieldName('function')?.childForFieldName('field')?.text === 'Wait' && c.childForFieldName('function')?.childForFieldName('operand')?.text === operand.text);
+  if (waits || !isWaitGroupExpression(file, operand) || !onlyStartedAsGoroutine(file, fn)) return;
+  const name = operand.text;
+  const fnName = fn.childForFieldName('name')?.text ?? 'it';
+  context.report({
+    start: add.startIndex,
+    end: add.endIndex,
+    message: `${name}.Add runs inside ${fnName}, which only ever runs as a goroutine: ${name}.Wait can run before the goroutine starts and return without waiting for it`,
+    related: [{ start: goStatement.startIndex, end: goStatement.endIndex, message: `${fnName} is started as a goroutine here; ${name}.Add(...) belongs before this statement` }],
+  });
+}
+
+/** The statement right after the `go` statement is a receive: the starter waits for the goroutine, which may have added by then. */
+function awaitsHandshake(goStatement: Node): boolean {
+  let next = goStatement.nextNamedSibling;
+  while (next?.type === 'comment') next = next.nextNamedSibling;
+  const expression = next?.type === 'expression_statement' ? unparen(next.namedChild(0) ?? next) : null;
+  return expression?.type === 'unary_expression' && expression.childForFieldName('operator')?.type === '<-';
+}
+
+function rootIdentifier(expression: Node): Node | null {
+  let e = unparen(expression);
+  while (e.type === 'selector_expression') e = unparen(e.childForFieldName('operand')!);
+  return e.type === 'identifier' ? e : null;
+}
 
 /** Moves `wg.Add(n)` before the `go` statement, when that keeps the count balanced and `n` means the same there. */
 function moveAddFix(file: GoFile, goStatement: Node, literal: Node, body: Node, add: Node): Fix[] {
