@@ -7,7 +7,7 @@ import type { Node } from 'web-tree-sitter';
 import type { CfgNode, ControlFlowGraph } from './cfg';
 import type { GoFile } from './file';
 import type { Declaration } from './scope';
-import { isAncestor, walk } from './syntax';
+import { enclosingFunction, isAncestor, namedChildren, unparen, walk } from './syntax';
 import { lowerBound } from './sorted';
 
 export interface UnusedPaths {
@@ -328,4 +328,96 @@ function isOutsideSignal(file: GoFile, channel: Node, fn: Node, goStatement: Nod
     return !signalled;
   });
   return !signalled;
+}
+
+/**
+ * When `fn` is a package function that returns the owner of the cancel
+ * `binding` binds (a constructor): `s.cancel = ...` or `s.ctx, s.cancel =
+ * context.WithCancel(p)` on a local `s` it returns, or `cancel` stored in a
+ * keyed element of a composite literal it returns (directly, or through a
+ * local: `w := &worker{cancel: cancel}; return w`). Null otherwise.
+ */
+export function returnedCancelOwner(file: GoFile, fn: Node, binding: { target: Node }): { field: string } | null {
+  if (fn.type !== 'function_declaration' || !fn.childForFieldName('result')) return null;
+  const returned = returnedFirstValues(fn);
+  const target = binding.target;
+  if (target.type === 'selector_expression') {
+    const operand = target.childForFieldName('operand');
+    const owner = operand?.type === 'identifier' ? file.resolution.resolve(operand) : undefined;
+    const field = target.childForFieldName('field')?.text;
+    if (!owner || owner.kind !== 'local' || !field) return null;
+    return returned.some((v) => v.type === 'identifier' && file.resolution.resolve(v)?.node.id === owner.node.id) ? { field } : null;
+  }
+  if (target.type !== 'identifier') return null;
+  const variable = file.resolution.resolve(target);
+  if (!variable) return null;
+  for (const use of file.resolution.referencesTo(variable)) {
+    const element = use.parent?.type === 'literal_element' ? use.parent.parent : null;
+    if (element?.type !== 'keyed_element' || element.childForFieldName('value')?.id !== use.parent!.id) continue;
+    const literal = element.parent?.type === 'literal_value' ? element.parent.parent : null;
+    const key = element.childForFieldName('key')?.namedChild(0)?.text;
+    if (literal?.type !== 'composite_literal' || !key) continue;
+    let value: Node = literal;
+    if (value.parent?.type === 'unary_expression' && value.parent.child(0)?.text === '&') value = value.parent;
+    if (returned.some((v) => v.id === value.id)) return { field: key };
+    // `w := &T{cancel: cancel}` ... `return w`
+    const list = value.parent;
+    const statement = list?.parent;
+    if (list?.type !== 'expression_list' || statement?.type !== 'short_var_declaration' || list.namedChildCount !== 1) continue;
+    const name = statement.childForFieldName('left')?.namedChild(0);
+    const local = name ? file.resolution.resolve(name) : undefined;
+    if (local && returned.some((v) => v.type === 'identifier' && file.resolution.resolve(v)?.node.id === local.node.id)) return { field: key };
+  }
+  return null;
+}
+
+/** The first value of each return statement of `fn` itself (not of function literals inside it). */
+function returnedFirstValues(fn: Node): Node[] {
+  const values: Node[] = [];
+  for (const ret of fn.descendantsOfType('return_statement')) {
+    if (!ret || enclosingFunction(ret)?.id !== fn.id) continue;
+    const list = ret.namedChild(0);
+    const first = list?.type === 'expression_list' ? list.namedChild(0) : list;
+    if (first) values.push(unparen(first));
+  }
+  return values;
+}
+
+/** A call of a package function in this file whose result is kept in a local: `w := f(...)` or `w, err := f(...)`. */
+export interface OwnerCall {
+  call: Node;
+  statement: Node;
+  owner: Declaration;
+  /** `if err != nil { ... }` right after, for `w, err := f(...)`: on its paths the constructor failed and `w` holds nothing. */
+  errorCheck: Node | null;
+}
+
+/** Every call in this file of the package function `fn` whose first result a local keeps (`w := f(x)`, `w, err := f(x)`). */
+export function ownerCalls(file: GoFile, fn: Node): OwnerCall[] {
+  const name = fn.childForFieldName('name');
+  if (!name) return [];
+  file.dependsOn(name.text);
+  const calls: OwnerCall[] = [];
+  const text = file.text;
+  for (let i = text.indexOf(name.text); i !== -1; i = text.indexOf(name.text, i + 1)) {
+    const node = file.root.namedDescendantForIndex(i, i + name.text.length);
+    const call = node?.type === 'identifier' && node.startIndex === i ? node.parent : null;
+    if (call?.type !== 'call_expression' || call.childForFieldName('function')?.id !== node!.id) continue;
+    if (file.resolution.resolve(node!)?.node.id !== name.id) continue;
+    const right = call.parent;
+    const statement = right?.parent;
+    if (right?.type !== 'expression_list' || right.namedChildCount !== 1 || statement?.type !== 'short_var_declaration') continue;
+    const left = namedChildren(statement.childForFieldName('left')!);
+    const owner = left[0]?.text !== '_' && left[0] ? file.resolution.resolve(left[0]) : undefined;
+    if (!owner || owner.kind !== 'local') continue;
+    calls.push({ call, statement, owner, errorCheck: left.length > 1 ? errorCheckAfter(statement, left[left.length - 1].text) : null });
+  }
+  return calls;
+}
+
+function errorCheckAfter(statement: Node, errorName: string): Node | null {
+  let next = statement.nextNamedSibling;
+  while (next?.type === 'comment') next = next.nextNamedSibling;
+  const condition = next?.type === 'if_statement' ? next.childForFieldName('condition')?.text.replace(/\s+/g, '') : undefined;
+  return condition === `${errorName}!=nil` ? next!.childForFieldName('consequence') : null;
 }

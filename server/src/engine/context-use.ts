@@ -20,15 +20,24 @@ export function namesContextType(imports: Imports, type: Node): boolean {
   return type.type === 'type_identifier' && type.text === 'Context' && imports.dotImported.has('context');
 }
 
+const PANICS = 'gets a nil context and panics as soon as it calls a method of it (Done, Err, Value)';
+
 /**
- * A function whose first parameter is a context.Context that its body uses
- * and never compares with nil: a nil context makes it panic as soon as it
- * calls a method of it. One that ignores its context, or replaces a nil one
- * itself, does not.
+ * What passing nil as the first argument of a package function or method
+ * does, from its summary: it panics when its body uses the context without
+ * comparing it with nil. One that copes with nil does not panic today; the
+ * context package still says never to pass nil, even where a function
+ * permits it (staticcheck's SA1012 agrees), and a real fix in tailscale did
+ * just that. Null when its first parameter is not a context.Context, when
+ * it never uses it (`grab(context.Context)`: nil cannot matter, and such
+ * findings were judged false), and in tests when it checks for nil (the
+ * test exercises that check).
  */
-function panicsOnNilContext(summary: FunctionSummary): boolean {
+function nilContextFailure(summary: FunctionSummary, inTest: boolean): string | null {
   const first = summary.parameters[0];
-  return !!first && isNamedType(first.type, 'context', 'Context', false) && first.used && !first.nilChecked;
+  if (!first || !isNamedType(first.type, 'context', 'Context', false) || !first.used) return null;
+  if (!first.nilChecked) return PANICS;
+  return inTest ? null : 'copes with a nil context today, but the context package says never to pass nil, even where a function permits it';
 }
 
 /** `Background` or `TODO` when `call` is context.Background() or context.TODO() (aliases and dot imports respected). */
@@ -88,14 +97,16 @@ export function contextParameterCall(file: GoFile, call: Node): ContextParameter
     // The receiver's type is known (a receiver, parameter or local declared or made as a package type) and declares the method: it decides.
     const receiverType = packageMethods && operand?.type === 'identifier' ? packageTypeOfName(file, operand) : undefined;
     const method = receiverType ? packageMethod(file, receiverType, field) : null;
-    if (method) return panicsOnNilContext(method) ? { displayName: callee.text, failure: 'gets a nil context and panics as soon as it calls a method of it (Done, Err, Value)', certain: true } : null;
+    const failure = method ? nilContextFailure(method, file.isTestFile) : null;
+    if (method) return failure ? { displayName: callee.text, failure, certain: true } : null;
     if (field.length > 'Context'.length && field.endsWith('Context') && /^[A-Z]/.test(field) && !NOT_CONTEXT_FIRST_METHOD.test(field)) {
       return { displayName: callee.text, failure: 'panics as soon as it calls a method of the context (Done, Err, Value)', certain: false };
     }
-    // Every method of that name in the package takes a context first (the receiver's type is not known: not certain).
+    // Every method of that name in the package takes a context first and uses it (the receiver's type is not known: not certain).
     const methods = packageMethods ? packageMethodsNamed(file, field) : [];
-    if (methods.length > 0 && methods.every(panicsOnNilContext)) {
-      return { displayName: callee.text, failure: 'gets a nil context and panics as soon as it calls a method of it (Done, Err, Value)', certain: false };
+    const failures = methods.map((m) => nilContextFailure(m, false));
+    if (methods.length > 0 && failures.every((f) => f !== null)) {
+      return { displayName: callee.text, failure: failures.every((f) => f === PANICS) ? PANICS : 'gets a nil context: the context package says never to pass nil, even where a function permits it', certain: false };
     }
     return null;
   }
@@ -105,9 +116,8 @@ export function contextParameterCall(file: GoFile, call: Node): ContextParameter
     if (declaration && (declaration.kind !== 'package' || declaration.node.parent?.type !== 'function_declaration')) return null;
     if (!declaration && file.imports.dotImported.size > 0) return null;
     const fn = packageFunction(file, callee.text);
-    if (fn && panicsOnNilContext(fn)) {
-      return { displayName: callee.text, failure: 'gets a nil context and panics as soon as it calls a method of it (Done, Err, Value)', certain: true };
-    }
+    const failure = fn ? nilContextFailure(fn, file.isTestFile) : null;
+    if (failure) return { displayName: callee.text, failure, certain: true };
   }
   return null;
 }

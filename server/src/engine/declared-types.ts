@@ -257,7 +257,8 @@ export function typeOfName(file: GoFile, identifier: Node): DeclaredType | null 
 /**
  * The declared type of the field a selector `x.f` reads: from the struct
  * type of `x` when that is a struct of the package (`x` a receiver, a
- * parameter or variable declared with it, or a value made as one), else the
+ * parameter or variable declared with it, or a value made as one, or a
+ * field declared with it, as in `x.g.f`), else the
  * type every field named `f` in the package is declared with. Null when not
  * known or when the fields disagree.
  */
@@ -266,7 +267,9 @@ export function fieldTypeOf(file: GoFile, selector: Node): DeclaredType | null {
   const field = selector.childForFieldName('field')?.text;
   const operand = selector.childForFieldName('operand');
   if (!field || !operand) return null;
-  const owner = unparen(operand).type === 'identifier' ? typeOfName(file, unparen(operand)) : null;
+  // The owner's type: a name's, or a field's (`fs.writer.wg`: the type of fs.writer, in turn).
+  const inner = unparen(operand);
+  const owner = inner.type === 'identifier' ? typeOfName(file, inner) : inner.type === 'selector_expression' ? fieldTypeOf(file, inner) : null;
   if (owner && owner.path === '' && owner.name && !owner.dotImports.length) {
     const fields = structFieldsOf(file, owner.name);
     if (fields) {

@@ -2,7 +2,7 @@
 // (or signal.NotifyContext's stop) is not called on every path.
 import type { Node } from 'web-tree-sitter';
 import { cancelBinding, contextEscapes, contextUsedOnlyByCalls, isNamedResult, type CancelBinding } from '../engine/context';
-import { cancelWatchers, deferredRightAfter, doneReceives, isDiscarded, runsOnlyWhenNil, unusedPaths } from '../engine/cancel-paths';
+import { cancelWatchers, deferredRightAfter, doneReceives, isDiscarded, ownerCalls, returnedCancelOwner, runsOnlyWhenNil, unusedPaths } from '../engine/cancel-paths';
 import type { GoFile } from '../engine/file';
 import type { Declaration } from '../engine/scope';
 import { enclosingFunction, indentationAt, isAncestor, isInsideLoop } from '../engine/syntax';
@@ -24,8 +24,48 @@ export const lostCancel: Rule = {
     if (!binding) return;
     if (binding.target.type === 'identifier' && binding.target.text !== '_') checkVariable(binding, context);
     else if (binding.target.type === 'selector_expression') checkField(binding, context);
+    checkDroppedByCallers(binding, context);
   },
 };
+
+/**
+ * A constructor returns the owner of the cancel (`return &worker{cancel:
+ * cancel}`, or a local whose field holds it), and a caller in this file
+ * keeps that value in a local, then reaches a return without touching it
+ * (`w := newWorker(ctx); if err := check(); err != nil { return err }`): the
+ * value is dropped with its cancel. Not on the paths of the error check
+ * right after `w, err := newWorker(ctx)` (the constructor failed); any
+ * reference to the value hands it on.
+ */
+function checkDroppedByCallers(binding: CancelBinding, context: RuleContext): void {
+  const { file } = context;
+  const fn = enclosingFunction(binding.call);
+  const owner = fn ? returnedCancelOwner(file, fn, binding) : null;
+  const name = fn?.childForFieldName('name')?.text;
+  if (!fn || !owner || !name) return;
+  for (const caller of ownerCalls(file, fn)) {
+    const callerFn = enclosingFunction(caller.statement);
+    if (!callerFn || callerFn.id === fn.id || isMainMain(file, callerFn)) continue;
+    const graph = file.cfg(callerFn);
+    if (!graph) continue;
+    const returns = unusedPaths(file, graph, caller.statement, caller.owner, isNamedResult(caller.owner.node, callerFn)).exits.filter(
+      (e) => e.type === 'return_statement' && !(caller.errorCheck && isAncestor(caller.errorCheck, e)),
+    );
+    if (returns.length === 0) continue;
+    const value = caller.owner.node.text;
+    const callee = caller.call.childForFieldName('function')!;
+    const maker = binding.call.childForFieldName('function')!;
+    context.report({
+      start: callee.startIndex,
+      end: callee.endIndex,
+      message: `${name} returns a value that owns the cancel function of a context (in its field ${owner.field}), and ${returns.length > 1 ? 'these returns drop' : 'this return drops'} ${value} without calling it: ${binding.constructor.leak}`,
+      related: [
+        { start: maker.startIndex, end: maker.endIndex, message: `the context and its cancel function are made here, and the cancel is stored in ${owner.field}` },
+        ...returns.map((r) => ({ start: r.startIndex, end: r.endIndex, message: `${value} is dropped here: nothing can call its ${owner.field} any more` })),
+      ].sort((a, b) => a.start - b.start),
+    });
+  }
+}
 
 function checkVariable(binding: CancelBinding, context: RuleContext): void {
   const { file } = context;

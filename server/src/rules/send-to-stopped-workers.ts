@@ -6,11 +6,15 @@
 import type { Node } from 'web-tree-sitter';
 import { bufferSizedToInput, channelUses, isInLoopWithin, isLengthQuery, localChannel, workerLiteral, type ChannelUse } from '../engine/channels';
 import { loopJumps } from '../engine/loops';
-import { unparen } from '../engine/syntax';
-import type { RelatedLocation, Rule } from '../ruleapi/rule';
+import { channelFieldUses } from '../engine/channel-fields';
+import { fieldTypesNamed } from '../engine/declared-types';
+import type { PlaceInFile } from '../engine/goroutines';
+import { isAncestor, namedChildren, topLevelFunction, unparen } from '../engine/syntax';
+import type { RelatedLocation, Rule, RuleContext } from '../ruleapi/rule';
 
 const MAKES_CHANNEL = /\bmake\(\s*chan\b/;
 const STARTS_WORKER = /\bgo\s+func\b|\.Go\(\s*func\b/;
+const FIELD_SEND = /\.\w+\s*<-/;
 
 export const sendToStoppedWorkers: Rule = {
   id: 'send-to-stopped-workers',
@@ -19,11 +23,12 @@ export const sendToStoppedWorkers: Rule = {
   summary: 'A function sends on a channel whose only receivers are worker goroutines that can return before it is closed: once they have, the send blocks forever.',
   nodeTypes: ['send_statement'],
   tokens: ['chan'],
-  // A channel made with `make(chan ...)` and a worker started from a function literal (`go func`, `g.Go(func`).
-  mayFire: (text) => MAKES_CHANNEL.test(text) && STARTS_WORKER.test(text),
+  // A channel made with `make(chan ...)` and a worker started from a function literal (`go func`, `g.Go(func`), or a send on a field.
+  mayFire: (text) => (MAKES_CHANNEL.test(text) && STARTS_WORKER.test(text)) || FIELD_SEND.test(text),
   visit(send, context) {
     const { file } = context;
     const reference = unparen(send.childForFieldName('channel')!);
+    if (reference.type === 'selector_expression') return checkFieldSend(send, reference, context);
     const channel = localChannel(file, reference);
     if (!channel || !isInLoopWithin(send, channel.function)) return;
     // A buffer sized to the input (`make(chan T, len(items))`, `n := len(items)`) holds every value.
@@ -62,4 +67,56 @@ export const sendToStoppedWorkers: Rule = {
     });
   },
 };
+
+/**
+ * `s.f <- v` on a channel field whose every receive in the package is in
+ * the select of an endless loop that can stop (`for { select { case v :=
+ * <-s.f: ...; case <-s.quit: return } }`): once that loop has returned,
+ * this send blocks forever. Silent when the field is made with a buffer,
+ * ranged over, closed or handed on anywhere in the package, when several
+ * structs of the package declare a channel field of that name, and when the
+ * sender guards the send (a lock, or a test of a closed/stopped state first).
+ */
+function checkFieldSend(send: Node, channel: Node, context: RuleContext): void {
+  const { file } = context;
+  const field = channel.childForFieldName('field')?.text;
+  if (!field || selectHasAlternative(send)) return;
+  const declared = fieldTypesNamed(file, field);
+  if (declared.length !== 1 || declared[0].literal !== 'chan') return;
+  const sender = topLevelFunction(send);
+  if (!sender || guardsSend(sender, send)) return;
+  const { uses, buffered } = channelFieldUses(file, field);
+  if (buffered) return;
+  const receives = uses.filter((u) => u.kind !== 'send');
+  if (receives.length === 0 || !receives.every((u) => u.kind === 'receive' && u.exitCase)) return;
+  const senderName = sender.childForFieldName('name')?.text ?? '';
+  if (receives.some((u) => u.functionName === senderName)) return;
+  const loops = [...new Set(receives.map((u) => u.functionName))].join(', ');
+  const here = (place: PlaceInFile, message: string): RelatedLocation => (place.path === file.path ? { start: place.start, end: place.end, message } : { ...place, message });
+  context.report({
+    start: send.startIndex,
+    end: send.endIndex,
+    message: `this send blocks forever once the loop receiving from ${channel.text} (in ${loops}) has stopped: nothing else receives from ${field}; select on the same stop signal, or make the loop drain ${field}`,
+    related: receives.map((u) => here(u.exitCase!, `the loop receiving from ${field} stops when this case is chosen`)),
+    // Mostly a send after shutdown (a loop that lives as long as the process, a test's loop): 2 of 31 corpus
+    // findings were worth a change. Shown when the rule is configured.
+    severity: 'off',
+  });
+}
+
+/** The send is a select's communication with another case or a default. */
+function selectHasAlternative(send: Node): boolean {
+  const clause = send.parent;
+  return clause?.type === 'communication_case' && !!clause.parent && namedChildren(clause.parent).filter((c) => c.type === 'communication_case' || c.type === 'default_case').length > 1;
+}
+
+const STATE_CHECK = /closed|closing|stopped|stopping|shutdown|done|quit|running|started|alive/i;
+const LOCKS = /\.(R?Lock)\(\)/;
+
+/** The sender takes a lock, or tests a closed/stopped state, before the send: it may know the loop still runs. */
+function guardsSend(sender: Node, send: Node): boolean {
+  const before = sender.text.slice(0, send.startIndex - sender.startIndex);
+  if (LOCKS.test(before)) return true;
+  return sender.descendantsOfType('if_statement').some((s) => !!s && s.startIndex < send.startIndex && !isAncestor(s, send) && STATE_CHECK.test(s.childForFieldName('condition')?.text ?? ''));
+}
 
