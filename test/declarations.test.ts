@@ -8,7 +8,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import { DERIVING_FUNCTIONS } from '../server/src/engine/context-flow';
-import { ABANDONING_WAITS } from '../server/src/engine/futures';
+import { CHANNEL_FIELDS } from '../server/src/engine/channel-fields';
 import { topLevelDeclarations } from '../server/src/engine/declarations';
 import type { FileFactKind } from '../server/src/engine/package';
 import { DECLARED_TYPES, SIGNATURES } from '../server/src/engine/declared-types';
@@ -89,7 +89,7 @@ describe('top-level declarations by their tokens', () => {
   });
 });
 
-const KINDS: FileFactKind<unknown>[] = [SYNC_FACTS, DECLARED_TYPES, SIGNATURES, ABANDONING_WAITS, DERIVING_FUNCTIONS];
+const KINDS: FileFactKind<unknown>[] = [SYNC_FACTS, DECLARED_TYPES, SIGNATURES, CHANNEL_FIELDS, DERIVING_FUNCTIONS];
 
 function standardLibraryFiles(): string[] {
   try {

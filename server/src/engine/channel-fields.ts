@@ -37,7 +37,8 @@ const SEND_OR_RECEIVE = /<-/;
 /** Per file: the channel-like uses of struct fields (`x.f` in a channel operation or handed on), by field name. */
 export const CHANNEL_FIELDS: FileFactKind<FileChannelFields> = {
   key: 'channel-fields.uses',
-  reads: (keyword) => keyword === 'import' || keyword === 'func' || keyword === 'var',
+  // Functions, and the variables and constants whose values may hold function literals.
+  reads: (keyword) => keyword !== 'type',
   compute(root, path, text, own) {
     const file = own ?? new GoFile(path, text, root.tree);
     const facts: FileChannelFields = { packageName: file.packageName, uses: new Map(), buffered: new Set() };

@@ -42,7 +42,6 @@ interface FileWaits {
  */
 export const ABANDONING_WAITS: FileFactKind<FileWaits> = {
   key: 'futures.abandoningWaits',
-  reads: (keyword) => keyword === 'import' || keyword === 'type' || keyword === 'var' || keyword === 'func',
   compute(root, path, text, own) {
     const file = own ?? new GoFile(path, text, root.tree);
     const facts: FileWaits = { packageName: file.packageName, waits: [] };
