@@ -10,7 +10,7 @@ import type { PlaceInFile } from './goroutines';
 import { isInfiniteLoop, loopJumps } from './loops';
 import type { FileFactKind } from './package';
 import { LineIndex } from './positions';
-import { isAncestor, namedChildren, topLevelFunction } from './syntax';
+import { isAncestor, namedChildren } from './syntax';
 
 export interface ChannelFieldUse {
   /** 'escape': the channel value is handed on (an argument, a result, assigned or stored elsewhere, sent). */
@@ -26,59 +26,115 @@ export interface ChannelFieldUse {
 
 interface FileChannelFields {
   packageName: string;
-  /** Uses by field name. */
+  /**
+   * The field names this file uses in a channel operation (by its text): for
+   * these, every use in the file is recorded. A file that mentions `.f` for
+   * a name not in this set uses it some other way only.
+   */
+  candidates: Set<string>;
+  /** Uses by field name, for the candidates. */
   uses: Map<string, ChannelFieldUse[]>;
-  /** Fields made with a buffer somewhere in the file (`f: make(chan T, n)`, `x.f = make(chan T, n)`). */
+  /** Candidates made with a buffer somewhere in the file (`f: make(chan T, n)`, `x.f = make(chan T, n)`). */
   buffered: Set<string>;
+  /** The file's text, to tell whether it mentions a field at all (shared with the index: not a copy). */
+  text: string;
 }
 
-const SEND_OR_RECEIVE = /<-/;
+/** `.f <-`, `<-x.f` (not `<-x.Done()`), `range x.f`, `close(x.f)`: a field name used as a channel, by the text. */
+const CHANNEL_OPERATIONS = [/\.(\w+)\s*<-/g, /<-\s*[\w.]*\.(\w+)\b(?!\s*\()/g, /\brange\s+[\w.]*\.(\w+)\s*\{/g, /\bclose\(\s*[\w.]*\.(\w+)\s*\)/g];
 
-/** Per file: the channel-like uses of struct fields (`x.f` in a channel operation or handed on), by field name. */
+/**
+ * Per file: the field names it uses as channels (found in its text), and
+ * every use of those fields in it (a channel operation, or the value handed
+ * on), found from their occurrences rather than a walk of the tree.
+ */
 export const CHANNEL_FIELDS: FileFactKind<FileChannelFields> = {
   key: 'channel-fields.uses',
   // Functions, and the variables and constants whose values may hold function literals.
   reads: (keyword) => keyword !== 'type',
   compute(root, path, text, own) {
     const file = own ?? new GoFile(path, text, root.tree);
-    const facts: FileChannelFields = { packageName: file.packageName, uses: new Map(), buffered: new Set() };
-    if (!SEND_OR_RECEIVE.test(text) && !text.includes('close(') && !text.includes('make(')) return facts;
+    const facts: FileChannelFields = { packageName: file.packageName, candidates: new Set(), uses: new Map(), buffered: new Set(), text };
+    if (!text.includes('<-') && !text.includes('close(')) return facts;
+    for (const pattern of CHANNEL_OPERATIONS) for (const match of text.matchAll(pattern)) facts.candidates.add(match[1]);
     let lines: LineIndex | undefined;
     const place = (n: Node): PlaceInFile => {
       lines ??= new LineIndex(text);
       return { path, start: n.startIndex, end: n.endIndex, range: { start: lines.position(n.startIndex), end: lines.position(n.endIndex) } };
     };
-    for (const selector of root.descendantsOfType('selector_expression')) {
-      const field = selector?.childForFieldName('field')?.text;
-      if (!selector || !field) continue;
-      const use = classify(file, selector, place);
-      if (use === 'made-buffered') facts.buffered.add(field);
-      if (!use || use === 'made-buffered') continue;
-      let list = facts.uses.get(field);
-      if (!list) facts.uses.set(field, (list = []));
-      list.push(use);
-    }
-    for (const element of text.includes('make(') ? root.descendantsOfType('keyed_element') : []) {
-      const key = element?.childForFieldName('key')?.namedChild(0);
-      const value = element?.childForFieldName('value')?.namedChild(0);
-      const made = value ? channelMake(file, value) : null;
-      if (key && (key.type === 'field_identifier' || key.type === 'identifier') && made && !made.unbuffered) facts.buffered.add(key.text);
+    const context: Context = { file, place, declarations: namedChildren(root), exits: new Map() };
+    for (const field of facts.candidates) {
+      const list: ChannelFieldUse[] = [];
+      for (const at of wordOccurrences(text, field)) {
+        const node = root.namedDescendantForIndex(at, at + field.length);
+        const selector = node?.type === 'field_identifier' && node.parent?.type === 'selector_expression' && node.parent.childForFieldName('field')?.id === node.id ? node.parent : null;
+        if (selector) {
+          const use = classify(context, selector);
+          if (use === 'made-buffered') facts.buffered.add(field);
+          else if (use) list.push(use);
+          continue;
+        }
+        // `f: make(chan T, n)` in a composite literal.
+        const key = node?.parent?.type === 'literal_element' ? node.parent : null;
+        const element = key?.parent?.type === 'keyed_element' ? key.parent : null;
+        const value = element && element.childForFieldName('key')?.id === key!.id ? element.childForFieldName('value')?.namedChild(0) : null;
+        const made = value ? channelMake(file, value) : null;
+        if (made && !made.unbuffered) facts.buffered.add(field);
+      }
+      facts.uses.set(field, list);
     }
     return facts;
   },
 };
 
-function classify(file: GoFile, selector: Node, place: (n: Node) => PlaceInFile): ChannelFieldUse | 'made-buffered' | null {
+/** The offsets where `word` occurs in `text` as a whole word. */
+function wordOccurrences(text: string, word: string): number[] {
+  const found: number[] = [];
+  for (let i = text.indexOf(word); i !== -1; i = text.indexOf(word, i + 1)) {
+    if (/\w/.test(text[i - 1] ?? '') || /\w/.test(text[i + word.length] ?? '')) continue;
+    found.push(i);
+  }
+  return found;
+}
+
+/** The name of the top-level declaration holding `offset` (by binary search over the file's declarations: no walk up the tree). */
+function topLevelNameAt(declarations: readonly Node[], offset: number): string {
+  let low = 0;
+  let high = declarations.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const d = declarations[middle];
+    if (offset < d.startIndex) high = middle - 1;
+    else if (offset >= d.endIndex) low = middle + 1;
+    else return d.type === 'function_declaration' || d.type === 'method_declaration' ? (d.childForFieldName('name')?.text ?? '') : '';
+  }
+  return '';
+}
+
+interface Context {
+  file: GoFile;
+  place: (n: Node) => PlaceInFile;
+  declarations: readonly Node[];
+  /** Each select's exit case, once per select of the file. */
+  exits: Map<number, Node | null>;
+}
+
+function classify({ file, place, declarations, exits }: Context, selector: Node): ChannelFieldUse | 'made-buffered' | null {
   let n = selector;
   while (n.parent?.type === 'parenthesized_expression') n = n.parent;
   const parent = n.parent;
   if (!parent) return null;
-  const functionName = topLevelFunction(selector)?.childForFieldName('name')?.text ?? '';
+  const functionName = topLevelNameAt(declarations, selector.startIndex);
   const use = (kind: ChannelFieldUse['kind'], operation: Node): ChannelFieldUse => {
     const clause = communicationCase(operation);
     const select = clause?.parent;
     const cases = select ? namedChildren(select).filter((c) => c.type === 'communication_case' || c.type === 'default_case') : [];
-    const exit = kind === 'receive' && clause && select ? loopExitCase(select, clause) : null;
+    let exit: Node | null = null;
+    if (kind === 'receive' && clause && select) {
+      const key = select.id * 64 + namedChildren(select).findIndex((c) => c.id === clause.id);
+      if (!exits.has(key)) exits.set(key, loopExitCase(select, clause));
+      exit = exits.get(key)!;
+    }
     return { kind, hasAlternative: cases.length > 1, functionName, place: place(operation), exitCase: exit ? place(exit) : undefined };
   };
   if (parent.type === 'send_statement') return parent.childForFieldName('channel')?.id === n.id ? use('send', parent) : use('escape', n);
@@ -135,9 +191,19 @@ function loopExitCase(select: Node, own: Node): Node | null {
   return null;
 }
 
-/** Every use of channel fields named `field` in the package, and whether any file makes one with a buffer. */
-export function channelFieldUses(file: GoFile, field: string): { uses: ChannelFieldUse[]; buffered: boolean } {
+/**
+ * Every use of channel fields named `field` in the package, whether any file
+ * makes one with a buffer, and (asked last: it reads every file's text)
+ * whether some file mentions the field without using it as a channel there,
+ * a use this model does not record (the value may be handed on).
+ */
+export function channelFieldUses(file: GoFile, field: string): { uses: ChannelFieldUse[]; buffered: boolean; mentionedOtherwise: () => boolean } {
   file.dependsOn(field);
   const facts = file.packageFacts(CHANNEL_FIELDS).filter((f) => f.packageName === file.packageName);
-  return { uses: facts.flatMap((f) => f.uses.get(field) ?? []), buffered: facts.some((f) => f.buffered.has(field)) };
+  const mention = new RegExp(`\\.${field}\\b`);
+  return {
+    uses: facts.flatMap((f) => f.uses.get(field) ?? []),
+    buffered: facts.some((f) => f.buffered.has(field)),
+    mentionedOtherwise: () => facts.some((f) => !f.candidates.has(field) && f.text.includes(`.${field}`) && mention.test(f.text)),
+  };
 }

@@ -130,7 +130,7 @@ export const DECLARED_TYPES: FileFactKind<FileDeclarations> = {
   key: 'declared-types',
   // Struct types (declared anywhere, functions too) and package variables.
   reads: (keyword, text) => keyword !== 'func' || text.includes('struct'),
-  compute(root) {
+  compute(root, _path, text) {
     const imports = readImports(root);
     const facts: FileDeclarations = {
       packageName: root.namedChildren.find((c) => c?.type === 'package_clause')?.namedChild(0)?.text ?? '',
@@ -138,16 +138,19 @@ export const DECLARED_TYPES: FileFactKind<FileDeclarations> = {
       structs: new Map(),
       variables: new Map(),
     };
-    walk(root, (n) => {
-      if (n.type !== 'field_declaration_list') return true;
-      const fields = structFields(n, imports).map(([f, t]): [string, DeclaredType] => [f, t ?? UNKNOWN]);
+    // Each struct type starts with its keyword: found from the text, not by visiting every node of the tree.
+    for (let i = text.indexOf('struct'); i !== -1; i = text.indexOf('struct', i + 6)) {
+      const struct = root.namedDescendantForIndex(i, i + 6);
+      if (struct?.type !== 'struct_type' || struct.startIndex !== i) continue;
+      const list = namedChildren(struct).find((c) => c.type === 'field_declaration_list');
+      if (!list) continue;
+      const fields = structFields(list, imports).map(([f, t]): [string, DeclaredType] => [f, t ?? UNKNOWN]);
       for (const [name, type] of fields) add(facts.fields, name, type);
       // A top-level `type T struct {...}`: the struct's fields by its name too.
-      const spec = n.parent?.type === 'struct_type' ? n.parent.parent : null;
+      const spec = struct.parent;
       const name = spec?.type === 'type_spec' && spec.parent?.parent?.id === root.id ? spec.childForFieldName('name')?.text : undefined;
       if (name) facts.structs.set(name, new Map(fields));
-      return true;
-    });
+    }
     for (const child of namedChildren(root)) {
       if (child.type === 'var_declaration') {
         walk(child, (n) => {
@@ -291,9 +294,9 @@ export interface FunctionSummary {
   parameters: {
     name: string;
     type: DeclaredType | null;
-    /** Its body mentions the parameter. */
+    /** A context.Context parameter that its body mentions (false for parameters of other types: not worked out). */
     used: boolean;
-    /** Its body compares the parameter with nil (`if ctx == nil { ctx = context.Background() }`). */
+    /** A context.Context parameter that its body compares with nil (`if ctx == nil { ctx = context.Background() }`). */
     nilChecked: boolean;
   }[];
 }
@@ -306,10 +309,15 @@ interface FileSignatures {
   methods: Map<string, Map<string, FunctionSummary>>;
 }
 
-/** Per file: its package name, its functions and its methods (the method sets of its types). */
+/**
+ * Per file: its package name, its methods (the method sets of its types)
+ * and its functions that mention `Context` (the only ones any question of
+ * the model needs so far: reading every function would parse nearly every
+ * sibling whole).
+ */
 export const SIGNATURES: FileFactKind<FileSignatures> = {
   key: 'declared-types.signatures',
-  reads: (keyword) => keyword === 'import' || keyword === 'func',
+  reads: (keyword, text) => keyword === 'import' || (keyword === 'func' && (/^func\s*\(/.test(text) || text.includes('Context'))),
   compute(root) {
     const imports = readImports(root);
     const facts: FileSignatures = { packageName: root.namedChildren.find((c) => c?.type === 'package_clause')?.namedChild(0)?.text ?? '', functions: new Map(), methods: new Map() };
@@ -318,6 +326,7 @@ export const SIGNATURES: FileFactKind<FileSignatures> = {
       const name = fn.childForFieldName('name')?.text;
       const type = fn.type === 'method_declaration' ? receiverTypeName(fn) : undefined;
       if (!name || (fn.type === 'method_declaration' && !type)) continue;
+      if (!type && !fn.text.includes('Context')) continue;
       const summary = summarize(fn, imports);
       if (!type) {
         facts.functions.set(name, summary);
@@ -332,15 +341,17 @@ export const SIGNATURES: FileFactKind<FileSignatures> = {
 };
 
 function summarize(fn: Node, imports: Imports): FunctionSummary {
-  const body = fn.childForFieldName('body')?.text ?? '';
+  let body: string | undefined;
   const parameters: FunctionSummary['parameters'] = [];
   for (const p of namedChildren(fn.childForFieldName('parameters') ?? fn)) {
     if (p.type !== 'parameter_declaration' && p.type !== 'variadic_parameter_declaration') continue;
     const declared = declaredTypeOf(p.childForFieldName('type'), imports);
     const names = p.childrenForFieldName('name').filter((n): n is Node => !!n);
+    // Whether the body uses a parameter is asked of contexts only (a function that ignores its context): not worked out for the others.
+    const context = isNamedType(declared, 'context', 'Context');
     for (const n of names.length > 0 ? names.map((n) => n.text) : ['_']) {
-      const used = n !== '_' && mentionsIdentifier(body, n);
-      parameters.push({ name: n, type: declared, used, nilChecked: used && nilComparison(n).test(body) });
+      const used = context && n !== '_' && mentionsIdentifier((body ??= fn.childForFieldName('body')?.text ?? ''), n);
+      parameters.push({ name: n, type: declared, used, nilChecked: used && nilComparison(n).test(body!) });
     }
   }
   return { parameters };
@@ -379,7 +390,7 @@ export function packageMethodsNamed(file: GoFile, name: string): FunctionSummary
   return packageSignatures(file).flatMap((f) => [...f.methods.values()].flatMap((set) => set.get(name) ?? []));
 }
 
-/** The package function `name`, declared in any file of the package, if one. */
+/** The package function `name`, declared in any file of the package, if one that mentions `Context` (SIGNATURES). */
 export function packageFunction(file: GoFile, name: string): FunctionSummary | null {
   file.dependsOn(name);
   for (const facts of packageSignatures(file)) {

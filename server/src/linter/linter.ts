@@ -294,7 +294,7 @@ class FileLint {
         if (severity !== 'off') this.findings.push({ finding: { related: [], fixes: [], ...r, ruleId: active.rule.id, severity }, declaration: this.declaration });
         else this.hidden.push({ ruleId: active.rule.id, start: r.start, declaration: this.declaration });
       };
-      this.contexts.set(active, (context = { file, report }));
+      this.contexts.set(active, (context = { file, report, configured: !!active.configured }));
     }
     return context;
   }

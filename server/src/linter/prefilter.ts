@@ -23,7 +23,7 @@ export function prefilter(rules: readonly ActiveRule[], packages: PackageIndex):
   });
   return {
     hasWords: (text, path) => wordTests.some((test) => test(text, path)),
-    mayFire: (text, path) => rules.some(({ rule }, i) => wordTests[i](text, path) && (rule.mayFire?.(text, path, packages) ?? true)),
+    mayFire: (text, path) => rules.some(({ rule, configured }, i) => wordTests[i](text, path) && (rule.mayFire?.(text, path, packages, !!configured) ?? true)),
   };
 }
 

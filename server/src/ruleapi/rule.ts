@@ -73,6 +73,12 @@ export type Report = Omit<Finding, 'ruleId' | 'severity' | 'related' | 'fixes'> 
 
 export interface RuleContext {
   readonly file: GoFile;
+  /**
+   * The user set this rule's severity (settings, config file, `--severity`):
+   * the cases a rule shows only then (reported with severity 'off') need not
+   * be computed otherwise.
+   */
+  readonly configured: boolean;
   report(finding: Report): void;
 }
 
@@ -109,9 +115,10 @@ export interface Rule {
   /**
    * A finer test, before parsing, of a file that passed the tokens: false
    * when the file at `path` with `text` cannot hold a finding of the rule.
-   * `packages` reads the other files of the package (and their facts).
+   * `packages` reads the other files of the package (and their facts);
+   * `configured`: the user set the rule's severity (RuleContext.configured).
    */
-  mayFire?(text: string, path: string, packages: PackageIndex): boolean;
+  mayFire?(text: string, path: string, packages: PackageIndex, configured: boolean): boolean;
   /**
    * Words without which the visited node cannot be a finding (any one must
    * occur in the node's own text): the linter does not visit the others.

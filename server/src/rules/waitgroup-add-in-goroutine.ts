@@ -4,8 +4,8 @@
 import type { Node } from 'web-tree-sitter';
 import type { GoFile } from '../engine/file';
 import { nodesWithin, type NodeKind } from '../engine/own-nodes';
-import { enclosingFunction, mentionsIdentifier, statementsOf, unparen } from '../engine/syntax';
-import { goroutineFunction, goStatementsRunning, onlyStartedAsGoroutine } from '../engine/goroutines';
+import { enclosingFunction, mentionsIdentifier, namedChildren, statementsOf, unparen } from '../engine/syntax';
+import { goCall, goroutineFunction, goStatementsRunning, onlyStartedAsGoroutine } from '../engine/goroutines';
 import { isWaitGroupExpression, isWaitGroupVariable } from '../engine/waitgroup';
 import { insertLineBefore } from '../ruleapi/edits';
 import type { Fix, Rule, RuleContext, TextEdit } from '../ruleapi/rule';
@@ -78,6 +78,7 @@ export const waitgroupAddInGoroutine: Rule = {
  */
 function checkNamedGoroutine(goStatement: Node, context: RuleContext): void {
   const { file } = context;
+  if (!mayRunAnAddFirst(file, goStatement)) return;
   const fn = goroutineFunction(file, goStatement);
   const body = fn?.childForFieldName('body');
   if (!fn || fn.type === 'func_literal' || !body) return;
@@ -104,6 +105,20 @@ function checkNamedGoroutine(goStatement: Node, context: RuleContext): void {
     related: [{ start: goStatement.startIndex, end: goStatement.endIndex, message: `${fnName} is started as a goroutine here; ${name}.Add(...) belongs before this statement` }],
   });
 }
+
+/** Cheap, before resolving: a function or method of the file with the callee's name begins with a call of some `.Add(`. */
+function mayRunAnAddFirst(file: GoFile, goStatement: Node): boolean {
+  const callee = goCall(goStatement)?.childForFieldName('function');
+  const target = callee ? unparen(callee) : null;
+  const name = target?.type === 'selector_expression' ? target.childForFieldName('field')?.text : target?.type === 'identifier' ? target.text : undefined;
+  return (
+    !!name &&
+    namedChildren(file.root).some((d) => (d.type === 'function_declaration' || d.type === 'method_declaration') && d.childForFieldName('name')?.text === name && ADDS_FIRST.test(d.childForFieldName('body')?.text ?? ''))
+  );
+}
+
+/** A body whose first statement is a call of some `.Add(`. */
+const ADDS_FIRST = /^\{\s*(\/\/[^\n]*\n\s*)*[\w.()[\]]+\.Add\(/;
 
 /** The statement right after the `go` statement is a receive: the starter waits for the goroutine, which may have added by then. */
 function awaitsHandshake(goStatement: Node): boolean {
