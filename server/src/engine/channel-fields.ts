@@ -7,10 +7,10 @@ import type { Node } from 'web-tree-sitter';
 import { channelMake } from './channels';
 import { GoFile } from './file';
 import type { PlaceInFile } from './goroutines';
-import { isInfiniteLoop, loopJumps } from './loops';
+import { selectLoopExit } from './loops';
 import type { FileFactKind } from './package';
 import { LineIndex } from './positions';
-import { isAncestor, namedChildren } from './syntax';
+import { namedChildren } from './syntax';
 
 export interface ChannelFieldUse {
   /** 'escape': the channel value is handed on (an argument, a result, assigned or stored elsewhere, sent). */
@@ -132,7 +132,7 @@ function classify({ file, place, declarations, exits }: Context, selector: Node)
     let exit: Node | null = null;
     if (kind === 'receive' && clause && select) {
       const key = select.id * 64 + namedChildren(select).findIndex((c) => c.id === clause.id);
-      if (!exits.has(key)) exits.set(key, loopExitCase(select, clause));
+      if (!exits.has(key)) exits.set(key, selectLoopExit(select, clause));
       exit = exits.get(key)!;
     }
     return { kind, hasAlternative: cases.length > 1, functionName, place: place(operation), exitCase: exit ? place(exit) : undefined };
@@ -168,27 +168,6 @@ function communicationCase(operation: Node): Node | null {
   const communication = n.parent?.type === 'receive_statement' || n.parent?.type === 'expression_statement' ? n.parent : n;
   const clause = communication.parent;
   return clause?.type === 'communication_case' && clause.childForFieldName('communication')?.id === communication.id ? clause : null;
-}
-
-/**
- * When the select is a statement of the body of an endless `for` loop and
- * one of its cases other than `own` leaves the loop (return, break or goto
- * out of it): that case's communication (or the `default` keyword). A loop
- * left only on a value of the field itself stops when it is told to: that
- * send is the stop signal, not data.
- */
-function loopExitCase(select: Node, own: Node): Node | null {
-  const list = select.parent?.type === 'statement_list' ? select.parent.parent : select.parent;
-  const loop = list?.type === 'block' ? list.parent : null;
-  if (!loop || !isInfiniteLoop(loop)) return null;
-  for (const jump of loopJumps(loop)) {
-    if (jump.kind !== 'return' && jump.kind !== 'break' && jump.kind !== 'goto' && jump.kind !== 'outer') continue;
-    if (!isAncestor(select, jump.node) || isAncestor(own, jump.node)) continue;
-    const clause = namedChildren(select).find((c) => isAncestor(c, jump.node));
-    if (clause?.type === 'communication_case') return clause.childForFieldName('communication');
-    if (clause?.type === 'default_case') return clause.child(0);
-  }
-  return null;
 }
 
 /**

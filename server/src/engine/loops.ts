@@ -4,7 +4,7 @@
 // literals that are known to be called over and over.
 import type { Node } from 'web-tree-sitter';
 import type { GoFile } from './file';
-import { isFunction, namedChildren, statementsOf, unparen } from './syntax';
+import { isAncestor, isFunction, namedChildren, statementsOf, unparen } from './syntax';
 
 /** True for `for { ... }` and `for ;; { ... }`: a loop without a condition. */
 export function isInfiniteLoop(loop: Node): boolean {
@@ -183,4 +183,25 @@ export function isRepeatedCallback(file: GoFile, literal: Node): boolean {
   const operand = callee.childForFieldName('operand');
   if (operand?.type === 'identifier' && file.resolution.resolve(operand)?.kind === 'import') return false;
   return REPEATING_METHODS.has(callee.childForFieldName('field')?.text ?? '');
+}
+
+/**
+ * When the select is a statement of the body of an endless `for` loop and
+ * one of its cases other than `own` leaves the loop (return, break or goto
+ * out of it): that case's communication (or the `default` keyword). A loop
+ * left only from `own` stops when told to through that case's channel: its
+ * values are the stop signal, not data.
+ */
+export function selectLoopExit(select: Node, own: Node): Node | null {
+  const list = select.parent?.type === 'statement_list' ? select.parent.parent : select.parent;
+  const loop = list?.type === 'block' ? list.parent : null;
+  if (!loop || !isInfiniteLoop(loop)) return null;
+  for (const jump of loopJumps(loop)) {
+    if (jump.kind !== 'return' && jump.kind !== 'break' && jump.kind !== 'goto' && jump.kind !== 'outer') continue;
+    if (!isAncestor(select, jump.node) || isAncestor(own, jump.node)) continue;
+    const clause = namedChildren(select).find((c) => isAncestor(c, jump.node));
+    if (clause?.type === 'communication_case') return clause.childForFieldName('communication');
+    if (clause?.type === 'default_case') return clause.child(0);
+  }
+  return null;
 }

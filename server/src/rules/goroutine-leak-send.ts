@@ -23,6 +23,7 @@ import {
 import type { GoFile } from '../engine/file';
 import { abandoningWaits } from '../engine/futures';
 import type { PlaceInFile } from '../engine/goroutines';
+import { selectLoopExit } from '../engine/loops';
 import { cfgNodeAt } from '../engine/reach';
 import { enclosingFunction, enclosingLoop, isAncestor, namedChildren, unparen } from '../engine/syntax';
 import type { Fix, RelatedLocation, Rule, RuleContext } from '../ruleapi/rule';
@@ -163,6 +164,7 @@ function loopAround(goStatement: Node, channel: LocalChannel): Node | null {
 /** Goroutines started by a loop, each sending once, and a single receive: every goroutine after the first blocks. */
 function checkLoop(context: RuleContext, channel: LocalChannel, loop: Node, send: ChannelUse, receives: ChannelUse[], fn: Node, name: string): void {
   const { file } = context;
+  if (receives.length === 1 && receives[0].selectCase) return checkEventLoop(context, loop, send, receives[0], fn, name);
   if (receives.length !== 1 || receives[0].kind !== 'receive' || isInLoopWithin(receives[0].operation, fn)) return;
   const receive = receives[0];
   if (receive.operation.startIndex < loop.endIndex) return;
@@ -176,6 +178,28 @@ function checkLoop(context: RuleContext, channel: LocalChannel, loop: Node, send
     related: [{ start: receive.operation.startIndex, end: receive.operation.endIndex, message: `the only receive from ${name}: the other senders are never received from` }],
     fixes: count === null ? [] : capacityFix(channel, count, `Give ${name} a buffer of ${count}`),
     severity: shownByDefault(file),
+  });
+}
+
+/**
+ * An event loop, `for { select { ... } }`, starts a goroutine per event that
+ * sends its result on the channel, received only in one case of the same
+ * select; another case leaves the loop (`case <-s.quit: return`): the
+ * goroutines still running then block forever on their send. No fix: no
+ * buffer size holds every goroutine in flight; the send should select on
+ * the loop's stop signal.
+ */
+function checkEventLoop(context: RuleContext, loop: Node, send: ChannelUse, receive: ChannelUse, fn: Node, name: string): void {
+  const select = receive.selectCase!.parent;
+  if (!select || enclosingLoop(select)?.id !== loop.id) return;
+  const exit = selectLoopExit(select, receive.selectCase!);
+  if (!exit) return;
+  context.report({
+    start: send.operation.startIndex,
+    end: send.operation.endIndex,
+    message: `the loop starts a goroutine per iteration sending on unbuffered ${name}, received only in a case of its select; once another case leaves the loop, the goroutines still running block forever on this send`,
+    related: [{ start: exit.startIndex, end: exit.endIndex, message: `when this case is chosen, ${functionDisplayName(fn)} leaves the loop and nothing receives from ${name} any more` }],
+    severity: shownByDefault(context.file),
   });
 }
 
