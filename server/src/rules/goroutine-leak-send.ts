@@ -12,6 +12,7 @@ import {
   isInLoopWithin,
   isLengthQuery,
   functionDisplayName,
+  goroutineClosure,
   goroutineLiteral,
   isMainMain,
   isSliceOrMap,
@@ -28,16 +29,21 @@ import { cfgNodeAt } from '../engine/reach';
 import { enclosingFunction, enclosingLoop, isAncestor, namedChildren, unparen } from '../engine/syntax';
 import type { Fix, RelatedLocation, Rule, RuleContext } from '../ruleapi/rule';
 
+const LOCAL_CLOSURE = /:=\s*func\(/;
+const GO_CALL = /\bgo\s+\w+\(/;
+
 export const goroutineLeakSend: Rule = {
   id: 'goroutine-leak-send',
   category: 'goroutine',
   defaultSeverity: 'information',
   summary: 'A goroutine sends on an unbuffered channel that the function starting it may stop receiving from, so the send blocks forever.',
   nodeTypes: ['go_statement'],
-  tokens: ['go func'],
+  tokens: ['go func', ':= func('],
+  // A goroutine from a literal, or from a local closure (`worker := func(...) {...}` ... `go worker(x)`).
+  mayFire: (text) => text.includes('go func') || (LOCAL_CLOSURE.test(text) && GO_CALL.test(text)),
   visit(goStatement, context) {
     const { file } = context;
-    const literal = goroutineLiteral(goStatement);
+    const literal = goroutineLiteral(goStatement) ?? goroutineClosure(file, goStatement);
     const fn = enclosingFunction(goStatement);
     if (!literal || !fn || isMainMain(file, fn)) return;
     const body = literal.childForFieldName('body');
@@ -109,9 +115,18 @@ function check(context: RuleContext, goStatement: Node, literal: Node, fn: Node,
     end: send.operation.endIndex,
     message: `${name} is unbuffered and ${fnName} can return without receiving from it, so this send blocks forever and the goroutine leaks`,
     related,
-    fixes: capacityFix(channel, '1', `Give ${name} a buffer of 1`),
+    // A closure started by several go statements may have more goroutines in flight than one buffer slot holds.
+    fixes: startedOnce(file, goStatement, literal) ? capacityFix(channel, '1', `Give ${name} a buffer of 1`) : [],
     severity: shownByDefault(file),
   });
+}
+
+/** The goroutine's function is the go statement's own literal, or a closure no other go statement starts. */
+function startedOnce(file: GoFile, goStatement: Node, literal: Node): boolean {
+  if (isAncestor(goStatement, literal)) return true;
+  const call = goStatement.namedChildren.find((c) => c?.type === 'call_expression');
+  const declaration = call ? file.resolution.resolve(unparen(call.childForFieldName('function')!)) : undefined;
+  return !!declaration && file.resolution.referencesTo(declaration).length === 1;
 }
 
 /**
