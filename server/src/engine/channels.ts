@@ -8,7 +8,7 @@ import type { CfgNode, ControlFlowGraph } from './cfg';
 import type { GoFile } from './file';
 import type { Declaration } from './scope';
 import { initialValue } from './goroutines';
-import { isInfiniteLoop } from './loops';
+import { isInfiniteLoop, loopJumps } from './loops';
 import { cfgNodeAt, reachableFrom } from './reach';
 import { enclosingFunction, isFunction, namedChildren, statementsOf, unparen, walk } from './syntax';
 
@@ -337,7 +337,9 @@ export function drainedUntilClosed(uses: readonly ChannelUse[], fn: Node): boole
 /**
  * True when `close` runs in the first iteration of a loop that always runs
  * at least once: `for i := range 10 { ...; if i == 0 { close(start) } }`,
- * or `for i := 0; i < 10; i++` with the same test.
+ * or `for i := 0; i < 10; i++` with the same test, when nothing before the
+ * test can leave that iteration (a `return`, `break`, `continue` or `goto`
+ * earlier in the body: `if err := step(i); err != nil { return err }`).
  */
 export function closedInFirstIteration(close: Node): boolean {
   for (let n = close.parent; n; n = n.parent) {
@@ -349,9 +351,11 @@ export function closedInFirstIteration(close: Node): boolean {
     for (let loop = n.parent; loop && !isFunction(loop); loop = loop.parent) {
       if (loop.type !== 'for_statement') continue;
       const header = loop.text.slice(0, (loop.childForFieldName('body')?.startIndex ?? loop.endIndex) - loop.startIndex);
-      if (new RegExp(`^for\\s+${counter}\\s*:=\\s*range\\s+[1-9]\\d*\\s*$`).test(header.trim())) return true;
-      if (new RegExp(`^for\\s+${counter}\\s*:=\\s*0\\s*;\\s*${counter}\\s*<\\s*[1-9]\\d*\\s*;`).test(header.trim())) return true;
-      return false;
+      const always =
+        new RegExp(`^for\\s+${counter}\\s*:=\\s*range\\s+[1-9]\\d*\\s*$`).test(header.trim()) ||
+        new RegExp(`^for\\s+${counter}\\s*:=\\s*0\\s*;\\s*${counter}\\s*<\\s*[1-9]\\d*\\s*;`).test(header.trim());
+      const test = n;
+      return always && !loopJumps(loop).some((j) => j.node.startIndex < test.startIndex);
     }
   }
   return false;
