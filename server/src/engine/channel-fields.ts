@@ -4,7 +4,7 @@
 // endless `for { select { ... } }` loop that some case leaves (the loop of a
 // goroutine that stops on a signal): a field's protocol as the package shows it.
 import type { Node } from 'web-tree-sitter';
-import { channelMake } from './channels';
+import { channelMake, selectOf } from './channels';
 import { GoFile } from './file';
 import type { PlaceInFile } from './goroutines';
 import { selectLoopExit } from './loops';
@@ -115,7 +115,7 @@ interface Context {
   file: GoFile;
   place: (n: Node) => PlaceInFile;
   declarations: readonly Node[];
-  /** Each select's exit case, once per select of the file. */
+  /** Each receiving select case's exit case (selectLoopExit), by the case's id. */
   exits: Map<number, Node | null>;
 }
 
@@ -126,16 +126,13 @@ function classify({ file, place, declarations, exits }: Context, selector: Node)
   if (!parent) return null;
   const functionName = topLevelNameAt(declarations, selector.startIndex);
   const use = (kind: ChannelFieldUse['kind'], operation: Node): ChannelFieldUse => {
-    const clause = communicationCase(operation);
-    const select = clause?.parent;
-    const cases = select ? namedChildren(select).filter((c) => c.type === 'communication_case' || c.type === 'default_case') : [];
+    const { selectCase, hasAlternative } = selectOf(operation);
     let exit: Node | null = null;
-    if (kind === 'receive' && clause && select) {
-      const key = select.id * 64 + namedChildren(select).findIndex((c) => c.id === clause.id);
-      if (!exits.has(key)) exits.set(key, selectLoopExit(select, clause));
-      exit = exits.get(key)!;
+    if (kind === 'receive' && selectCase?.parent) {
+      if (!exits.has(selectCase.id)) exits.set(selectCase.id, selectLoopExit(selectCase.parent, selectCase));
+      exit = exits.get(selectCase.id)!;
     }
-    return { kind, hasAlternative: cases.length > 1, functionName, place: place(operation), exitCase: exit ? place(exit) : undefined };
+    return { kind, hasAlternative, functionName, place: place(operation), exitCase: exit ? place(exit) : undefined };
   };
   if (parent.type === 'send_statement') return parent.childForFieldName('channel')?.id === n.id ? use('send', parent) : use('escape', n);
   if (parent.type === 'unary_expression' && parent.childForFieldName('operator')?.type === '<-') return use('receive', parent);
@@ -160,14 +157,6 @@ function classify({ file, place, declarations, exits }: Context, selector: Node)
   }
   if (parent.type === 'return_statement' || parent.type === 'literal_element' || parent.type === 'keyed_element') return use('escape', n);
   return null;
-}
-
-function communicationCase(operation: Node): Node | null {
-  let n = operation;
-  while (n.parent?.type === 'parenthesized_expression') n = n.parent;
-  const communication = n.parent?.type === 'receive_statement' || n.parent?.type === 'expression_statement' ? n.parent : n;
-  const clause = communication.parent;
-  return clause?.type === 'communication_case' && clause.childForFieldName('communication')?.id === communication.id ? clause : null;
 }
 
 /**

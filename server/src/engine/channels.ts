@@ -7,7 +7,7 @@ import type { Node } from 'web-tree-sitter';
 import type { CfgNode, ControlFlowGraph } from './cfg';
 import type { GoFile } from './file';
 import type { Declaration } from './scope';
-import { initialValue } from './goroutines';
+import { goCall, initialValue } from './goroutines';
 import { isInfiniteLoop, loopJumps } from './loops';
 import { cfgNodeAt, reachableFrom } from './reach';
 import { enclosingFunction, isFunction, namedChildren, statementsOf, unparen, walk } from './syntax';
@@ -123,8 +123,8 @@ function classify(reference: Node): ChannelUse {
   return use('other', reference);
 }
 
-/** The select case whose communication is `operation` (a send, or a receive as the whole right side). */
-function selectOf(operation: Node): { selectCase: Node | null; hasAlternative: boolean } {
+/** The select case whose communication is `operation` (a send, or a receive as the whole right side), and whether that select has another case or a default. */
+export function selectOf(operation: Node): { selectCase: Node | null; hasAlternative: boolean } {
   let communication: Node | null = operation;
   if (operation.type === 'unary_expression') {
     let n = operation;
@@ -203,8 +203,7 @@ export function goroutineLiteral(goStatement: Node): Node | null {
  * null for every `go` statement but the first that starts it.
  */
 export function goroutineClosure(file: GoFile, goStatement: Node): Node | null {
-  const call = goStatement.namedChildren.find((c) => c?.type === 'call_expression');
-  const callee = call?.childForFieldName('function');
+  const callee = goCall(goStatement)?.childForFieldName('function');
   const name = callee ? unparen(callee) : null;
   if (name?.type !== 'identifier') return null;
   const declaration = file.resolution.resolve(name);

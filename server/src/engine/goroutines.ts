@@ -394,17 +394,18 @@ const goStatementsByFile = new WeakMap<GoFile, Node[]>();
  * that one are examined.
  */
 export function firstGoStatementRunning(file: GoFile, fn: Node): Node | null {
-  let statements = goStatementsByFile.get(file);
-  if (!statements) goStatementsByFile.set(file, (statements = goStatements(file)));
-  for (const statement of statements) if (goroutineFunction(file, statement)?.id === fn.id) return statement;
-  return null;
+  return goStatementsOf(file).find((statement) => goroutineFunction(file, statement)?.id === fn.id) ?? null;
 }
 
 /** Every `go` statement of the file whose goroutine function is `fn`, in source order. */
 export function goStatementsRunning(file: GoFile, fn: Node): Node[] {
+  return goStatementsOf(file).filter((statement) => goroutineFunction(file, statement)?.id === fn.id);
+}
+
+function goStatementsOf(file: GoFile): Node[] {
   let statements = goStatementsByFile.get(file);
   if (!statements) goStatementsByFile.set(file, (statements = goStatements(file)));
-  return statements.filter((statement) => goroutineFunction(file, statement)?.id === fn.id);
+  return statements;
 }
 
 /**

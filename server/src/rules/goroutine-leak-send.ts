@@ -23,10 +23,11 @@ import {
 } from '../engine/channels';
 import type { GoFile } from '../engine/file';
 import { abandoningWaits } from '../engine/futures';
-import type { PlaceInFile } from '../engine/goroutines';
+import { goCall } from '../engine/goroutines';
 import { selectLoopExit } from '../engine/loops';
 import { cfgNodeAt } from '../engine/reach';
 import { enclosingFunction, enclosingLoop, isAncestor, namedChildren, unparen } from '../engine/syntax';
+import { relatedPlace } from '../ruleapi/related';
 import type { Fix, RelatedLocation, Rule, RuleContext } from '../ruleapi/rule';
 
 const LOCAL_CLOSURE = /:=\s*func\(/;
@@ -124,8 +125,8 @@ function check(context: RuleContext, goStatement: Node, literal: Node, fn: Node,
 /** The goroutine's function is the go statement's own literal, or a closure no other go statement starts. */
 function startedOnce(file: GoFile, goStatement: Node, literal: Node): boolean {
   if (isAncestor(goStatement, literal)) return true;
-  const call = goStatement.namedChildren.find((c) => c?.type === 'call_expression');
-  const declaration = call ? file.resolution.resolve(unparen(call.childForFieldName('function')!)) : undefined;
+  const callee = goCall(goStatement)?.childForFieldName('function');
+  const declaration = callee ? file.resolution.resolve(unparen(callee)) : undefined;
   return !!declaration && file.resolution.referencesTo(declaration).length === 1;
 }
 
@@ -161,11 +162,6 @@ function isReturnedBy(use: ChannelUse, fn: Node): boolean {
   while (n.parent?.type === 'parenthesized_expression') n = n.parent;
   const parent = n.parent?.type === 'expression_list' ? n.parent.parent : n.parent;
   return parent?.type === 'return_statement';
-}
-
-/** A related location in this file, or with its path in another file of the package. */
-function relatedPlace(file: GoFile, place: PlaceInFile, message: string): RelatedLocation {
-  return place.path === file.path ? { start: place.start, end: place.end, message } : { ...place, message };
 }
 
 /** The `for` loop (inside the function) that starts the goroutine again on each iteration while the channel stays the same. */

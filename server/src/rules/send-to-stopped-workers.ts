@@ -4,12 +4,12 @@
 // nobody receives, and the function blocks forever on its next send (with
 // the workers' group never waited for).
 import type { Node } from 'web-tree-sitter';
-import { bufferSizedToInput, channelUses, isInLoopWithin, isLengthQuery, localChannel, workerLiteral, type ChannelUse } from '../engine/channels';
+import { bufferSizedToInput, channelUses, isInLoopWithin, isLengthQuery, localChannel, selectOf, workerLiteral, type ChannelUse } from '../engine/channels';
 import { loopJumps } from '../engine/loops';
 import { channelFieldUses } from '../engine/channel-fields';
 import { fieldTypesNamed } from '../engine/declared-types';
-import type { PlaceInFile } from '../engine/goroutines';
-import { isAncestor, namedChildren, topLevelFunction, unparen } from '../engine/syntax';
+import { isAncestor, topLevelFunction, unparen } from '../engine/syntax';
+import { relatedPlace } from '../ruleapi/related';
 import type { RelatedLocation, Rule, RuleContext } from '../ruleapi/rule';
 
 const MAKES_CHANNEL = /\bmake\(\s*chan\b/;
@@ -82,7 +82,7 @@ export const sendToStoppedWorkers: Rule = {
 function checkFieldSend(send: Node, channel: Node, context: RuleContext): void {
   const { file } = context;
   const field = channel.childForFieldName('field')?.text;
-  if (!field || selectHasAlternative(send)) return;
+  if (!field || selectOf(send).hasAlternative) return;
   const declared = fieldTypesNamed(file, field);
   if (declared.length !== 1 || declared[0].literal !== 'chan') return;
   const sender = topLevelFunction(send);
@@ -93,22 +93,15 @@ function checkFieldSend(send: Node, channel: Node, context: RuleContext): void {
   const senderName = sender.childForFieldName('name')?.text ?? '';
   if (receives.some((u) => u.functionName === senderName) || mentionedOtherwise()) return;
   const loops = [...new Set(receives.map((u) => u.functionName))].join(', ');
-  const here = (place: PlaceInFile, message: string): RelatedLocation => (place.path === file.path ? { start: place.start, end: place.end, message } : { ...place, message });
   context.report({
     start: send.startIndex,
     end: send.endIndex,
     message: `this send blocks forever once the loop receiving from ${channel.text} (in ${loops}) has stopped: nothing else receives from ${field}; select on the same stop signal, or make the loop drain ${field}`,
-    related: receives.map((u) => here(u.exitCase!, `the loop receiving from ${field} stops when this case is chosen`)),
+    related: receives.map((u) => relatedPlace(file, u.exitCase!, `the loop receiving from ${field} stops when this case is chosen`)),
     // Mostly a send after shutdown (a loop that lives as long as the process, a test's loop): 2 of 28 corpus
     // findings were worth a change. Shown when the rule is configured (and only then computed).
     severity: 'off',
   });
-}
-
-/** The send is a select's communication with another case or a default. */
-function selectHasAlternative(send: Node): boolean {
-  const clause = send.parent;
-  return clause?.type === 'communication_case' && !!clause.parent && namedChildren(clause.parent).filter((c) => c.type === 'communication_case' || c.type === 'default_case').length > 1;
 }
 
 const STATE_CHECK = /closed|closing|stopped|stopping|shutdown|done|quit|running|started|alive/i;
