@@ -484,15 +484,35 @@ async function findMarker(rel, pred, timeout = 30000) {
   return until(`a matching finding of ${rel} in the Problems panel`, async () => (await markers(rel)).find(pred), timeout);
 }
 
-/** Puts a file back as it was: on disk, then in the editor (File: Revert File), waiting for its findings. */
+/**
+ * Puts a file back as it was: on disk, then in the editor (File: Revert File),
+ * until the editor shows the original's first lines (a fix may leave the first
+ * line alone, so all visible lines are compared). The revert is asked again
+ * when the editor has not taken it: a command chosen while the previous
+ * scenario's widgets close is sometimes lost.
+ */
 async function restore(rel) {
   writeFileSync(join(workspace, rel), readFileSync(join(pristine, rel)));
-  await openFile(rel);
-  await command('File: Revert File');
-  const first = readFileSync(join(pristine, rel), 'utf8').split('\n')[0].trim();
-  await focusEditor();
-  await page.keyboard.press('Control+Home');
-  await until(`${rel} to show its original text`, async () => (await visibleLines())[0]?.trim() === first);
+  const original = readFileSync(join(pristine, rel), 'utf8').split('\n').map(squeeze);
+  const shown = async () => {
+    const lines = await visibleLines();
+    return lines.length > 1 && lines.every((l, i) => squeeze(l) === original[i]);
+  };
+  for (let attempt = 1; ; attempt++) {
+    await openFile(rel);
+    await command('File: Revert File');
+    await focusEditor();
+    await page.keyboard.press('Control+Home');
+    try {
+      return await until(`${rel} to show its original text`, shown, 10000);
+    } catch (err) {
+      if (attempt === 3) throw err;
+    }
+  }
+}
+
+function squeeze(line) {
+  return line.replace(/\s+/g, ' ').trim();
 }
 
 /** Closes menus, widgets and dialogs between scenarios. */
