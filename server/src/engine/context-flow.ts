@@ -2,10 +2,10 @@
 // that derive a child from a parent (context.WithValue, WithCancel...), and
 // the local variables whose value is computed from a context variable.
 import type { Node } from 'web-tree-sitter';
-import { GoFile } from './file';
-import type { FileFactKind, PackageIndex } from './package';
+import type { GoFile } from './file';
+import type { PackageIndex } from './package';
 import type { Declaration } from './scope';
-import { enclosingFunction, namedChildren, unparen, walk } from './syntax';
+import { namedChildren, unparen, walk } from './syntax';
 
 const DERIVING = new Set([
   'WithValue',
@@ -120,7 +120,7 @@ export function looksAtContext(file: GoFile, code: Node, parameter: Declaration)
 }
 
 /** The names of context's deriving functions (their text is in every code that derives a context). */
-const DERIVES = /\bWith(Value|Cancel|Timeout|Deadline|outCancel)/;
+export const DERIVES = /\bWith(Value|Cancel|Timeout|Deadline|outCancel)/;
 
 /**
  * False when no call in the file at `path` with `text` can derive a context
@@ -129,73 +129,4 @@ const DERIVES = /\bWith(Value|Cancel|Timeout|Deadline|outCancel)/;
  */
 export function textMayDeriveContext(packages: PackageIndex, path: string, text: string): boolean {
   return DERIVES.test(text) || packages.siblingMentions(path, DERIVES);
-}
-
-/** Per file: its package name, and its functions that return a context derived from one of their parameters (name → parameter index). */
-export const DERIVING_FUNCTIONS: FileFactKind<{ packageName: string; byName: Map<string, number> }> = {
-  key: 'context-flow.derivingFunctions',
-  // Imports, and the functions whose body can derive a context (derivedParameterIndex's own first test).
-  reads: (keyword, text) => keyword === 'import' || (keyword === 'func' && DERIVES.test(text)),
-  compute(root, path, text, own) {
-    const file = own ?? new GoFile(path, text, root.tree);
-    const byName = new Map<string, number>();
-    for (const fn of namedChildren(root)) {
-      if (fn.type !== 'function_declaration' || !fn.childForFieldName('result')) continue;
-      const name = fn.childForFieldName('name')?.text;
-      const body = fn.childForFieldName('body');
-      const parameters = fn.childForFieldName('parameters');
-      if (!name || !body || !parameters) continue;
-      const names = namedChildren(parameters).flatMap((p) => (p.type === 'parameter_declaration' ? p.childrenForFieldName('name').filter((n): n is Node => !!n) : [null]));
-      const index = derivedParameterIndex(file, fn, body, names);
-      if (index !== undefined) byName.set(name, index);
-    }
-    return { packageName: file.packageName, byName };
-  },
-};
-
-/** The index of the parameter every return of the function derives its first value from (`return context.WithValue(ctx, k, v)`), if one. */
-function derivedParameterIndex(file: GoFile, fn: Node, body: Node, parameters: (Node | null)[]): number | undefined {
-  // Cheap first: a function whose text derives no context cannot return one derived.
-  if (!DERIVES.test(body.text)) return undefined;
-  let index: number | undefined;
-  let returns = 0;
-  for (const ret of body.descendantsOfType('return_statement')) {
-    if (!ret || enclosingFunction(ret)?.id !== fn.id) continue;
-    returns++;
-    const values = ret.namedChild(0);
-    const first = values?.type === 'expression_list' ? values.namedChild(0) : values;
-    const derive = first ? derivingCall(file, unparen(first)) : null;
-    const declaration = derive?.parent.type === 'identifier' ? file.resolution.resolve(derive.parent) : undefined;
-    const i = declaration ? parameters.findIndex((p) => p?.id === declaration.node.id) : -1;
-    if (i < 0 || (index !== undefined && index !== i)) return undefined;
-    index = i;
-  }
-  return returns > 0 ? index : undefined;
-}
-
-/**
- * `context.With*(parent, ...)`, or a call of a function of the package that
- * returns a context derived from one of its parameters
- * (`func tagged(ctx context.Context, id string) context.Context { return
- * context.WithValue(ctx, idKey{}, id) }`): its parts, the parent being the
- * argument in that parameter's place.
- */
-export function derivingCallOrSummary(file: GoFile, call: Node): DerivingCall | null {
-  const direct = derivingCall(file, call);
-  if (direct || call.type !== 'call_expression') return direct;
-  const callee = call.childForFieldName('function');
-  if (callee?.type !== 'identifier') return null;
-  const index = file
-    .packageFacts(DERIVING_FUNCTIONS)
-    .filter((f) => f.packageName === file.packageName)
-    .map((f) => f.byName.get(callee.text))
-    .find((i) => i !== undefined);
-  if (index === undefined) return null;
-  // A local function value is not known; a function of this file or of another file of the package is (names first: resolving costs more).
-  const declaration = file.resolution.resolve(callee);
-  if (declaration && (declaration.kind !== 'package' || declaration.node.parent?.type !== 'function_declaration')) return null;
-  const args = call.childForFieldName('arguments');
-  const list = args ? namedChildren(args) : [];
-  if (index >= list.length || args?.children.some((c) => c?.type === '...')) return null;
-  return { name: callee.text, parent: unparen(list[index]), rest: list.filter((_, i) => i !== index) };
 }

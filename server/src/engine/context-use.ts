@@ -6,10 +6,10 @@
 import type { Node } from 'web-tree-sitter';
 import { contextInScope, type ContextInScope } from './context';
 import type { GoFile } from './file';
-import { readImports, type Imports } from './imports';
-import { isNamedType, packageFunction, packageMethod, packageMethodsNamed, packageTypeOfName, type FunctionSummary } from './declared-types';
-import type { FileFactKind } from './package';
-import { enclosingFunction, namedChildren, topLevel, topLevelFunction, unparen } from './syntax';
+import type { Imports } from './imports';
+import { isNamedType, packageTypeOfName } from './declared-types';
+import { ignoresContextParameter, packageFunction, packageMethod, packageMethodsNamed, type FunctionSummary } from './summaries';
+import { enclosingFunction, namedChildren, topLevelFunction, unparen } from './syntax';
 
 /** True when a type expression names context.Context, given a file's import table. */
 export function namesContextType(imports: Imports, type: Node): boolean {
@@ -423,30 +423,6 @@ function sameCalleeWithEmptyContext(file: GoFile, callee: string): number {
 
 const emptyContextCallees = new WeakMap<GoFile, Map<string, number>>();
 
-/** Per file: the names of functions and methods whose context.Context parameter is `_` or unnamed, and of those whose is named. */
-export const CONTEXT_PARAMETER_USE: FileFactKind<{ packageName: string; ignored: ReadonlySet<string>; named: ReadonlySet<string> }> = {
-  key: 'context-parameter-use',
-  compute(root) {
-    const imports = readImports(root);
-    const ignored = new Set<string>();
-    const named = new Set<string>();
-    for (const child of namedChildren(root)) {
-      if (child.type !== 'function_declaration' && child.type !== 'method_declaration') continue;
-      const name = child.childForFieldName('name')?.text;
-      const parameters = child.childForFieldName('parameters');
-      if (!name || !parameters) continue;
-      for (const declaration of namedChildren(parameters)) {
-        const type = declaration.childForFieldName('type');
-        if (declaration.type !== 'parameter_declaration' || !type || !namesContextType(imports, type)) continue;
-        const names = declaration.childrenForFieldName('name').filter((n): n is Node => !!n);
-        if (names.length === 0 || names.every((n) => n.text === '_')) ignored.add(name);
-        else named.add(name);
-      }
-    }
-    return { packageName: topLevel(root).find((c) => c?.type === 'package_clause')?.namedChild(0)?.text ?? '', ignored, named };
-  },
-};
-
 /**
  * True when every function or method of the package named like the callee
  * of `call` declares its context parameter as `_` or leaves it unnamed: the
@@ -454,7 +430,5 @@ export const CONTEXT_PARAMETER_USE: FileFactKind<{ packageName: string; ignored:
  */
 export function calleeIgnoresContext(file: GoFile, call: Node): boolean {
   const name = calleeName(call);
-  if (!name) return false;
-  const facts = file.packageFacts(CONTEXT_PARAMETER_USE).filter((f) => f.packageName === file.packageName);
-  return facts.some((f) => f.ignored.has(name)) && !facts.some((f) => f.named.has(name));
+  return !!name && ignoresContextParameter(file, name);
 }

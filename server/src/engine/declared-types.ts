@@ -10,7 +10,7 @@ import type { GoFile } from './file';
 import { readImports, type Imports } from './imports';
 import type { FileFactKind } from './package';
 import type { Declaration } from './scope';
-import { mentionsIdentifier, namedChildren, unparen, walk } from './syntax';
+import { namedChildren, unparen, walk } from './syntax';
 
 /** A type as its declaration spells it. */
 export interface DeclaredType {
@@ -24,6 +24,8 @@ export interface DeclaredType {
   literal: string;
   /** The import paths dot-imported by the declaring file: an unqualified name may come from one of them. */
   dotImports: readonly string[];
+  /** An array's element type (what a value of the array holds by value). */
+  element?: DeclaredType | null;
 }
 
 /** Per file: its package name and the declared types of struct fields and package variables. */
@@ -33,8 +35,10 @@ export interface FileDeclarations {
   fields: Map<string, DeclaredType[]>;
   /** The fields of the file's top-level named struct types: type name, then field name. */
   structs: Map<string, Map<string, DeclaredType>>;
-  /** Package variables declared with a type, by name. */
+  /** Package variables by name: the type declared, or else the type the value is made as (`var m = new(sync.Map)`). */
   variables: Map<string, DeclaredType[]>;
+  /** The embedded fields' types of the file's top-level named struct types, by type name. */
+  embeds: Map<string, DeclaredType[]>;
 }
 
 const LITERALS: Readonly<Record<string, string>> = {
@@ -75,6 +79,7 @@ export function declaredTypeOf(type: Node | null, imports: Imports): DeclaredTyp
   }
   if (t.type === 'type_identifier') return { path: '', name: t.text, pointer, literal: '', dotImports };
   const literal = LITERALS[t.type];
+  if (literal === 'array') return { path: '', name: '', pointer, literal, dotImports, element: declaredTypeOf(t.childForFieldName('element'), imports) };
   return literal ? { path: '', name: '', pointer, literal, dotImports } : null;
 }
 
@@ -98,21 +103,21 @@ function add<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
-/** The fields a field_declaration_list declares, with their declared types. */
-function structFields(list: Node, imports: Imports): [string, DeclaredType | null][] {
-  const fields: [string, DeclaredType | null][] = [];
+/** The fields a field_declaration_list declares, with their declared types (embedded fields marked). */
+function structFields(list: Node, imports: Imports): [string, DeclaredType | null, boolean][] {
+  const fields: [string, DeclaredType | null, boolean][] = [];
   for (const field of namedChildren(list)) {
     if (field.type !== 'field_declaration') continue;
     const type = field.childForFieldName('type');
     const names = field.childrenForFieldName('name').filter((n): n is Node => !!n);
     if (names.length > 0) {
       const declared = declaredTypeOf(type, imports);
-      for (const name of names) fields.push([name.text, declared]);
+      for (const name of names) fields.push([name.text, declared, false]);
     } else if (type) {
       // An embedded field: `*sql.DB` is a field named DB (the `*` is a token of the declaration).
       const declared = declaredTypeOf(type, imports);
       const pointer = field.children.some((c) => c?.type === '*');
-      fields.push([embeddedFieldName(type), declared && { ...declared, pointer: declared.pointer || pointer }]);
+      fields.push([embeddedFieldName(type), declared && { ...declared, pointer: declared.pointer || pointer }, true]);
     }
   }
   return fields;
@@ -137,6 +142,7 @@ export const DECLARED_TYPES: FileFactKind<FileDeclarations> = {
       fields: new Map(),
       structs: new Map(),
       variables: new Map(),
+      embeds: new Map(),
     };
     // Each struct type starts with its keyword: found from the text, not by visiting every node of the tree.
     for (let i = text.indexOf('struct'); i !== -1; i = text.indexOf('struct', i + 6)) {
@@ -144,19 +150,28 @@ export const DECLARED_TYPES: FileFactKind<FileDeclarations> = {
       if (struct?.type !== 'struct_type' || struct.startIndex !== i) continue;
       const list = namedChildren(struct).find((c) => c.type === 'field_declaration_list');
       if (!list) continue;
-      const fields = structFields(list, imports).map(([f, t]): [string, DeclaredType] => [f, t ?? UNKNOWN]);
+      const declared = structFields(list, imports);
+      const fields = declared.map(([f, t]): [string, DeclaredType] => [f, t ?? UNKNOWN]);
       for (const [name, type] of fields) add(facts.fields, name, type);
       // A top-level `type T struct {...}`: the struct's fields by its name too.
       const spec = struct.parent;
       const name = spec?.type === 'type_spec' && spec.parent?.parent?.id === root.id ? spec.childForFieldName('name')?.text : undefined;
-      if (name) facts.structs.set(name, new Map(fields));
+      if (name) {
+        facts.structs.set(name, new Map(fields));
+        facts.embeds.set(name, declared.flatMap(([, t, embedded]) => (embedded && t ? [t] : [])));
+      }
     }
     for (const child of namedChildren(root)) {
       if (child.type === 'var_declaration') {
         walk(child, (n) => {
           if (n.type !== 'var_spec') return true;
-          const declared = declaredTypeOf(n.childForFieldName('type'), imports) ?? UNKNOWN;
-          for (const name of n.childrenForFieldName('name')) if (name) add(facts.variables, name.text, declared);
+          const type = n.childForFieldName('type');
+          const declared = type ? (declaredTypeOf(type, imports) ?? UNKNOWN) : undefined;
+          const values = n.childForFieldName('value');
+          const valueList = !declared && values ? namedChildren(values) : [];
+          n.childrenForFieldName('name').forEach((name, i) => {
+            if (name) add(facts.variables, name.text, declared ?? (valueList[i] ? madeType(valueList[i], imports) : null) ?? UNKNOWN);
+          });
           return false;
         });
       }
@@ -224,8 +239,16 @@ export function declaredType(file: GoFile, identifier: Node): Node | null {
   return declaration && declaration.kind !== 'import' ? declaredTypeOrValue(declaration).type : null;
 }
 
+/** The named type an expression spells where a type is meant (tree-sitter-go reads `new(sync.Map)`'s argument as an expression): `T`, `pkg.T`. */
+function typeNamedBy(expression: Node | null, imports: Imports): DeclaredType | null {
+  if (expression?.type === 'identifier') return { path: '', name: expression.text, pointer: false, literal: '', dotImports: dotImportsOf(imports) };
+  const operand = expression?.type === 'selector_expression' ? expression.childForFieldName('operand') : null;
+  const path = operand?.type === 'identifier' ? imports.byName.get(operand.text) : undefined;
+  return path === undefined ? null : { path, name: expression!.childForFieldName('field')?.text ?? '', pointer: false, literal: '', dotImports: dotImportsOf(imports) };
+}
+
 /** The type a value is made as: `&T{...}` and `new(T)` (pointers), `T{...}`. */
-function madeType(value: Node, file: GoFile): DeclaredType | null {
+function madeType(value: Node, imports: Imports): DeclaredType | null {
   let v = unparen(value);
   let pointer = false;
   if (v.type === 'unary_expression' && v.childForFieldName('operator')?.text === '&') {
@@ -233,12 +256,12 @@ function madeType(value: Node, file: GoFile): DeclaredType | null {
     pointer = true;
   }
   if (v.type === 'composite_literal') {
-    const made = declaredTypeOf(v.childForFieldName('type'), file.imports);
+    const made = declaredTypeOf(v.childForFieldName('type'), imports);
     return made && { ...made, pointer };
   }
   if (!pointer && v.type === 'call_expression' && v.childForFieldName('function')?.text === 'new') {
     const argument = v.childForFieldName('arguments')?.namedChild(0) ?? null;
-    const made = declaredTypeOf(argument, file.imports);
+    const made = typeNamedBy(argument, imports) ?? declaredTypeOf(argument, imports);
     return made && !made.pointer ? { ...made, pointer: true } : null;
   }
   return null;
@@ -254,7 +277,7 @@ export function typeOfName(file: GoFile, identifier: Node): DeclaredType | null 
   }
   const { type, value } = declaredTypeOrValue(declaration);
   if (type) return declaredTypeOf(type, file.imports);
-  return value ? madeType(value, file) : null;
+  return value ? madeType(value, file.imports) : null;
 }
 
 /**
@@ -287,117 +310,6 @@ export function fieldTypeOf(file: GoFile, selector: Node): DeclaredType | null {
 
 function sameType(a: DeclaredType, b: DeclaredType): boolean {
   return a.path === b.path && a.name === b.name && a.pointer === b.pointer && a.literal === b.literal;
-}
-
-/** A function or method of the package, as the package model sees it from another function: its parameters. */
-export interface FunctionSummary {
-  parameters: {
-    name: string;
-    type: DeclaredType | null;
-    /** A context.Context parameter that its body mentions (false for parameters of other types: not worked out). */
-    used: boolean;
-    /** A context.Context parameter that its body compares with nil (`if ctx == nil { ctx = context.Background() }`). */
-    nilChecked: boolean;
-  }[];
-}
-
-interface FileSignatures {
-  packageName: string;
-  /** Package functions by name. */
-  functions: Map<string, FunctionSummary>;
-  /** Methods by receiver type name, then method name. */
-  methods: Map<string, Map<string, FunctionSummary>>;
-}
-
-/**
- * Per file: its package name, its methods (the method sets of its types)
- * and its functions that mention `Context` (the only ones any question of
- * the model needs so far: reading every function would parse nearly every
- * sibling whole).
- */
-export const SIGNATURES: FileFactKind<FileSignatures> = {
-  key: 'declared-types.signatures',
-  reads: (keyword, text) => keyword === 'import' || (keyword === 'func' && (/^func\s*\(/.test(text) || text.includes('Context'))),
-  compute(root) {
-    const imports = readImports(root);
-    const facts: FileSignatures = { packageName: root.namedChildren.find((c) => c?.type === 'package_clause')?.namedChild(0)?.text ?? '', functions: new Map(), methods: new Map() };
-    for (const fn of namedChildren(root)) {
-      if (fn.type !== 'method_declaration' && fn.type !== 'function_declaration') continue;
-      const name = fn.childForFieldName('name')?.text;
-      const type = fn.type === 'method_declaration' ? receiverTypeName(fn) : undefined;
-      if (!name || (fn.type === 'method_declaration' && !type)) continue;
-      if (!type && !fn.text.includes('Context')) continue;
-      const summary = summarize(fn, imports);
-      if (!type) {
-        facts.functions.set(name, summary);
-        continue;
-      }
-      let set = facts.methods.get(type);
-      if (!set) facts.methods.set(type, (set = new Map()));
-      set.set(name, summary);
-    }
-    return facts;
-  },
-};
-
-function summarize(fn: Node, imports: Imports): FunctionSummary {
-  let body: string | undefined;
-  const parameters: FunctionSummary['parameters'] = [];
-  for (const p of namedChildren(fn.childForFieldName('parameters') ?? fn)) {
-    if (p.type !== 'parameter_declaration' && p.type !== 'variadic_parameter_declaration') continue;
-    const declared = declaredTypeOf(p.childForFieldName('type'), imports);
-    const names = p.childrenForFieldName('name').filter((n): n is Node => !!n);
-    // Whether the body uses a parameter is asked of contexts only (a function that ignores its context): not worked out for the others.
-    const context = isNamedType(declared, 'context', 'Context');
-    for (const n of names.length > 0 ? names.map((n) => n.text) : ['_']) {
-      const used = context && n !== '_' && mentionsIdentifier((body ??= fn.childForFieldName('body')?.text ?? ''), n);
-      parameters.push({ name: n, type: declared, used, nilChecked: used && nilComparison(n).test(body!) });
-    }
-  }
-  return { parameters };
-}
-
-function nilComparison(name: string): RegExp {
-  return new RegExp(`\\b${name}\\s*[!=]=\\s*nil\\b|\\bnil\\s*[!=]=\\s*${name}\\b`);
-}
-
-/** The name of a method's receiver type (`(s *Server)`, `(s Set[T])`: Server, Set). */
-export function receiverTypeName(method: Node): string | undefined {
-  const receiver = method.childForFieldName('receiver')?.namedChild(0);
-  let type = receiver?.childForFieldName('type');
-  if (type?.type === 'pointer_type') type = type.namedChild(0);
-  if (type?.type === 'generic_type') type = type.childForFieldName('type');
-  return type?.type === 'type_identifier' ? type.text : undefined;
-}
-
-function packageSignatures(file: GoFile): FileSignatures[] {
-  return file.packageFacts(SIGNATURES).filter((f) => f.packageName === file.packageName);
-}
-
-/** The method `name` declared on the package type `typeName` in any file of the package, if one (not promoted through embedding). */
-export function packageMethod(file: GoFile, typeName: string, name: string): FunctionSummary | null {
-  file.dependsOn(name);
-  for (const facts of packageSignatures(file)) {
-    const method = facts.methods.get(typeName)?.get(name);
-    if (method) return method;
-  }
-  return null;
-}
-
-/** Every method named `name` that a type of the package declares. */
-export function packageMethodsNamed(file: GoFile, name: string): FunctionSummary[] {
-  file.dependsOn(name);
-  return packageSignatures(file).flatMap((f) => [...f.methods.values()].flatMap((set) => set.get(name) ?? []));
-}
-
-/** The package function `name`, declared in any file of the package, if one that mentions `Context` (SIGNATURES). */
-export function packageFunction(file: GoFile, name: string): FunctionSummary | null {
-  file.dependsOn(name);
-  for (const facts of packageSignatures(file)) {
-    const fn = facts.functions.get(name);
-    if (fn) return fn;
-  }
-  return null;
 }
 
 /** The package type (of this package, not dot-imported) a name's value has, when known: the receiver of `x.m()` in method lookups. */

@@ -4,7 +4,8 @@
 // so they may stop waiting and leave the sender blocked.
 import type { Node } from 'web-tree-sitter';
 import { isReceive } from './blocking';
-import { packageTypeOfName, receiverTypeName } from './declared-types';
+import { packageTypeOfName } from './declared-types';
+import { receiverTypeName } from './summaries';
 import { GoFile } from './file';
 import type { PlaceInFile } from './goroutines';
 import type { FileFactKind } from './package';

@@ -9,12 +9,13 @@ import { contextInScope, type ContextInScope } from './context';
 import { looksAtContext } from './context-flow';
 import { hasDetachedComment } from './context-use';
 import { fieldTypeOf, isNamedType, typeOfName } from './declared-types';
+import { methodsNamedElsewhere } from './summaries';
 import { GoFile } from './file';
 import type { FileFactKind } from './package';
 import { LineIndex, type Position } from './positions';
 import { isInfiniteLoop, loopJumps } from './loops';
 import { ownNodes, type NodeKind } from './own-nodes';
-import { enclosingFunction, isAncestor, isFunction, namedChildren, statementsOf, topLevel, topLevelFunction, unparen, walk } from './syntax';
+import { enclosingFunction, isAncestor, isFunction, namedChildren, statementsOf, topLevelFunction, unparen, walk } from './syntax';
 
 /** The call of a `go` statement. */
 export function goCall(goStatement: Node): Node | null {
@@ -77,7 +78,7 @@ function computeGoroutineFunction(file: GoFile, goStatement: Node): Node | null 
     const name = target.childForFieldName('field')?.text;
     const methods = methodsNamed(file, name);
     // Another type of the package (in another file) may declare a method of that name: then which one runs is not known.
-    return methods.length === 1 && (!name || siblingMethodsNamed(file, name) === 0) ? methods[0] : null;
+    return methods.length === 1 && (!name || methodsNamedElsewhere(file, name) === 0) ? methods[0] : null;
   }
   return null;
 }
@@ -693,25 +694,6 @@ interface ForeverFacts {
   functions: ForeverFunction[];
 }
 
-/** Per file: its package name and the names of the methods it declares (a method name several types declare is ambiguous in `go x.m()`). */
-const METHOD_NAMES: FileFactKind<{ packageName: string; names: string[] }> = {
-  key: 'goroutines.methodNames',
-  compute(root) {
-    const packageName = topLevel(root).find((c) => c?.type === 'package_clause')?.namedChild(0)?.text ?? '';
-    const names = namedChildren(root).flatMap((n) => (n.type === 'method_declaration' ? [n.childForFieldName('name')?.text ?? ''] : []));
-    return { packageName, names };
-  },
-};
-
-/** How many methods named `name` the other files of the package declare. */
-function siblingMethodsNamed(file: GoFile, name: string): number {
-  return file
-    .packageFacts(METHOD_NAMES)
-    .slice(1)
-    .filter((f) => f.packageName === file.packageName)
-    .reduce((n, f) => n + f.names.filter((m) => m === name).length, 0);
-}
-
 /** Per file: its functions and methods that run forever (for `go s.listen()` where listen is in another file). */
 const FOREVER_FUNCTIONS: FileFactKind<ForeverFacts> = {
   key: 'goroutines.forever',
@@ -765,7 +747,7 @@ export function foreverFunctionElsewhere(file: GoFile, goStatement: Node): Forev
   }
   if (!name) return null;
   const siblings = file.packageFacts(FOREVER_FUNCTIONS).slice(1).filter((f) => f.packageName === file.packageName);
-  if (method && siblingMethodsNamed(file, name) !== 1) return null;
+  if (method && methodsNamedElsewhere(file, name) !== 1) return null;
   const found = siblings.flatMap((f) => f.functions).filter((f) => f.name === name && f.method === method);
   return found.length === 1 ? found[0] : null;
 }

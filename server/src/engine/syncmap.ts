@@ -1,22 +1,22 @@
 // Facts about sync.Map (and the other sync types that must not be copied)
 // without a type checker: which expressions are known to be a sync.Map, from
-// declared types (parameters, variables, struct fields and package variables
-// of this file and of the package's other files), from struct types that
-// embed one, and from `new(sync.Map)` / `&sync.Map{}`; plus the small
+// the package model's declared types (parameters, variables, struct fields
+// and package variables of this file and of the package's other files,
+// `new(sync.Map)` / `&sync.Map{}`) and the struct types that embed one; plus the small
 // syntactic facts the sync rules share (method calls on such maps, "same
 // key" comparison, reassignment between two points).
 import type { Node } from 'web-tree-sitter';
 import type { GoFile } from './file';
-import { readImports, type Imports } from './imports';
-import type { FileFactKind, PackageIndex } from './package';
-import { declaredTypeOrValue } from './declared-types';
+import type { Imports } from './imports';
+import type { PackageIndex } from './package';
+import { declaredTypeOrValue, DECLARED_TYPES, typeOfName, isNamedType, type DeclaredType, type FileDeclarations } from './declared-types';
 import { isTerminating } from './loops';
-import { enclosingFunction, isAncestor, isFunction, mentionsIdentifier, namedChildren, nodesOfTypes, statementsOf, topLevel, topLevelFunction, unparen, walk } from './syntax';
+import { enclosingFunction, isAncestor, isFunction, mentionsIdentifier, namedChildren, statementsOf, topLevelFunction, unparen, walk } from './syntax';
 
 const SYNC_PATH = 'sync';
 
 /** `sync.<name>` (any alias of "sync", or a dot import), given the imports of the type's file. */
-export function isSyncNamedType(type: Node | null, imports: Imports, name: string): boolean {
+function isSyncNamedType(type: Node | null, imports: Imports, name: string): boolean {
   if (!type) return false;
   if (type.type === 'qualified_type') {
     const pkg = type.childForFieldName('package')?.text;
@@ -25,24 +25,17 @@ export function isSyncNamedType(type: Node | null, imports: Imports, name: strin
   return type.type === 'type_identifier' && type.text === name && imports.dotImported.has(SYNC_PATH);
 }
 
-/** `sync.Map` or `*sync.Map`. */
-export function isSyncMapType(type: Node | null, imports: Imports): boolean {
-  if (!type) return false;
-  if (type.type === 'pointer_type') return isSyncNamedType(type.namedChild(0), imports, 'Map');
-  return isSyncNamedType(type, imports, 'Map');
-}
-
 type FieldKind = 'Map' | 'Pool' | 'other';
 
 /** The sync types whose values the engine tracks through declarations. */
 export type TrackedSyncType = 'Map' | 'Pool';
 
-/** Per file: what the package declares that holds or is a sync.Map. */
+/** Per file: what the package declares that holds or is a sync.Map, read from the file's declared types (DECLARED_TYPES). */
 export interface SyncFacts {
   packageName: string;
   /** Struct field names: 'Map'/'Pool' when declared `sync.Map`/`*sync.Map` (or Pool) or of an embedding type, 'other' otherwise. */
   fields: Map<string, Set<FieldKind>>;
-  /** Package-level variables, same meaning. */
+  /** Package-level variables, same meaning (`var m = new(sync.Map)` too). */
   variables: Map<string, Set<FieldKind>>;
   /** Struct types that embed `sync.Map` or `*sync.Map` (so `t.Load` is the map's Load). */
   embedding: Set<string>;
@@ -56,8 +49,6 @@ export interface SyncFacts {
    * the names of package struct types they hold by value (resolved later).
    */
   holders: Map<string, { sync: Set<string>; types: Set<string> }>;
-  /** Field types by field name as written (for fields whose type is a package type name). */
-  fieldTypeNames: Map<string, Set<string>>;
 }
 
 function add<T>(map: Map<string, Set<T>>, name: string, value: T): void {
@@ -66,150 +57,56 @@ function add<T>(map: Map<string, Set<T>>, name: string, value: T): void {
   set.add(value);
 }
 
-/** The type name of `T` or `*T` (a package type), or null. */
-function localTypeName(type: Node | null): string | null {
-  if (!type) return null;
-  if (type.type === 'pointer_type') return localTypeName(type.namedChild(0));
-  if (type.type === 'type_identifier') return type.text;
-  if (type.type === 'generic_type') return localTypeName(type.childForFieldName('type'));
-  return null;
-}
+/** The sync types a struct must not be copied with, when it holds one by value. */
+const NOT_COPIED = ['Map', 'WaitGroup', 'Mutex', 'RWMutex', 'Once', 'Cond', 'Pool'];
 
-export const SYNC_FACTS: FileFactKind<SyncFacts> = {
-  key: 'sync-map-facts',
-  outsideFunctions: true,
-  reads: (keyword) => keyword !== 'func',
-  compute(root) {
-    const imports = readImports(root);
-    const facts: SyncFacts = {
-      packageName: topLevel(root).find((c) => c?.type === 'package_clause')?.namedChild(0)?.text ?? '',
-      fields: new Map(),
-      variables: new Map(),
-      embedding: new Set(),
-      embeddingPool: new Set(),
-      structs: new Set(),
-      holders: new Map(),
-      fieldTypeNames: new Map(),
-    };
-    // Struct types first: embedding types make their fields and variables maps too.
-    const structs: { name: string; struct: Node }[] = [];
-    for (const decl of namedChildren(root)) {
-      if (decl.type !== 'type_declaration') continue;
-      for (const spec of namedChildren(decl)) {
-        const name = spec.childForFieldName('name')?.text;
-        const type = spec.childForFieldName('type');
-        if (name && type?.type === 'struct_type' && spec.type === 'type_spec') structs.push({ name, struct: type });
-      }
-    }
-    for (const { name } of structs) facts.structs.add(name);
-    for (const { name, struct } of structs) {
-      const held = { sync: new Set<string>(), types: new Set<string>() };
-      for (const field of structFields(struct)) {
-        const type = field.childForFieldName('type');
-        const names = field.childrenForFieldName('name').filter((x): x is Node => !!x);
-        if (names.length === 0 && isSyncMapType(type, imports)) facts.embedding.add(name);
-        if (names.length === 0 && isSyncPointerOrValue(type, imports, 'Pool')) facts.embeddingPool.add(name);
-        // An embedded `*T` keeps its `*` as a token of the field declaration, not in the type.
-        const embeddedPointer = names.length === 0 && field.children.some((c) => c?.type === '*');
-        let valueType = embeddedPointer ? null : type;
-        while (valueType?.type === 'array_type') valueType = valueType.childForFieldName('element');
-        if (valueType?.type === 'qualified_type' || valueType?.type === 'type_identifier') {
-          for (const t of ['Map', 'WaitGroup', 'Mutex', 'RWMutex', 'Once', 'Cond', 'Pool']) if (isSyncNamedType(valueType, imports, t)) held.sync.add(t);
-          if (valueType.type === 'type_identifier') held.types.add(valueType.text);
-        }
-        if (held.sync.size || held.types.size) facts.holders.set(name, held);
-      }
-    }
-    const kindOf = (type: Node | null, value: Node | null): FieldKind => {
-      for (const t of ['Map', 'Pool'] as const) if (isSyncPointerOrValue(type, imports, t) || (value && isNewSync(value, imports, t))) return t;
-      const named = localTypeName(type);
-      return named && facts.embedding.has(named) ? 'Map' : named && facts.embeddingPool.has(named) ? 'Pool' : 'other';
-    };
-    // Package-level declarations only: struct fields of package types, package variables.
-    const visitField = (n: Node): void => {
-      const type = n.childForFieldName('type');
-      const names = n.childrenForFieldName('name').filter((x): x is Node => !!x);
-      for (const name of names) {
-        add(facts.fields, name.text, kindOf(type, null));
-        const typeName = localTypeName(type);
-        if (typeName) add(facts.fieldTypeNames, name.text, typeName);
-      }
-      // An embedded field is named by its type.
-      if (names.length === 0 && type) {
-        const embedded = type.type === 'pointer_type' ? type.namedChild(0) : type;
-        const fieldName = embedded?.type === 'qualified_type' ? embedded.childForFieldName('name')?.text : embedded?.type === 'type_identifier' ? embedded.text : undefined;
-        if (fieldName) add(facts.fields, fieldName, kindOf(type, null));
-      }
-    };
-    const visitVariable = (spec: Node): void => {
-      const type = spec.childForFieldName('type');
-      const values = spec.childForFieldName('value');
-      spec.childrenForFieldName('name').forEach((name, i) => {
-        if (name) add(facts.variables, name.text, kindOf(type, values ? namedChildren(values)[i] ?? null : null));
-      });
-    };
-    // Every field declaration of a type declaration (nested struct types too,
-    // in source order); the outermost variable specs of a var declaration
-    // (not those of function literals in their values).
-    for (const child of namedChildren(root)) {
-      if (child.type === 'type_declaration') {
-        for (const field of nodesOfTypes(child, FIELD_DECLARATION, '')) visitField(field);
-      } else if (child.type === 'var_declaration' && child.parent?.type === 'source_file') {
-        for (const spec of nodesOfTypes(child, VAR_SPEC, '')) if (!insideVarSpec(spec, child)) visitVariable(spec);
-      }
-    }
-    return facts;
-  },
-};
+/** One view per file's declarations (the package index keeps them until the file's text changes). */
+const syncViews = new WeakMap<FileDeclarations, SyncFacts>();
 
-const FIELD_DECLARATION: ReadonlySet<string> = new Set(['field_declaration']);
-const VAR_SPEC: ReadonlySet<string> = new Set(['var_spec']);
-
-/** True when a var_spec lies inside another var_spec below `top`. */
-function insideVarSpec(spec: Node, top: Node): boolean {
-  for (let n = spec.parent; n && n.id !== top.id; n = n.parent) if (n.type === 'var_spec') return true;
-  return false;
-}
-
-function structFields(struct: Node): Node[] {
-  const list = namedChildren(struct).find((c) => c.type === 'field_declaration_list');
-  return list ? namedChildren(list).filter((c) => c.type === 'field_declaration') : [];
-}
-
-/** `new(sync.T)`, `&sync.T{...}` or `sync.T{...}`. */
-function isNewSync(value: Node, imports: Imports, syncType: string): boolean {
-  let v = unparen(value);
-  if (isAddressOf(v)) v = unparen(v.childForFieldName('operand')!);
-  if (v.type === 'composite_literal') return isSyncNamedType(v.childForFieldName('type'), imports, syncType);
-  if (v.type === 'call_expression' && v.childForFieldName('function')?.text === 'new') {
-    const args = v.childForFieldName('arguments');
-    const arg = args ? namedChildren(args)[0] : undefined;
-    // tree-sitter-go parses `new(sync.Map)`'s argument as a type or as an expression.
-    if (arg?.type === 'selector_expression' || arg?.type === 'qualified_type' || arg?.type === 'type_identifier' || arg?.type === 'identifier') {
-      return arg.type === 'selector_expression' ? isSyncSelector(arg, imports, syncType) : isSyncNamedType(arg.type === 'identifier' ? null : arg, imports, syncType);
-    }
+/** The sync facts of one file, from its declared types. */
+function syncFactsOf(declarations: FileDeclarations): SyncFacts {
+  let facts = syncViews.get(declarations);
+  if (facts) return facts;
+  facts = {
+    packageName: declarations.packageName,
+    fields: new Map(),
+    variables: new Map(),
+    embedding: new Set(),
+    embeddingPool: new Set(),
+    structs: new Set(declarations.structs.keys()),
+    holders: new Map(),
+  };
+  for (const [name, embedded] of declarations.embeds) {
+    if (embedded.some((t) => isNamedType(t, SYNC_PATH, 'Map'))) facts.embedding.add(name);
+    if (embedded.some((t) => isNamedType(t, SYNC_PATH, 'Pool'))) facts.embeddingPool.add(name);
   }
-  return false;
-}
-
-function isSyncSelector(sel: Node, imports: Imports, syncType: string): boolean {
-  const operand = sel.childForFieldName('operand');
-  return operand?.type === 'identifier' && imports.byName.get(operand.text) === SYNC_PATH && sel.childForFieldName('field')?.text === syncType;
-}
-
-/** `sync.T` or `*sync.T`. */
-function isSyncPointerOrValue(type: Node | null, imports: Imports, syncType: string): boolean {
-  if (!type) return false;
-  return isSyncNamedType(type.type === 'pointer_type' ? type.namedChild(0) : type, imports, syncType);
+  for (const [name, fields] of declarations.structs) {
+    const held = { sync: new Set<string>(), types: new Set<string>() };
+    for (const type of fields.values()) {
+      let value: DeclaredType | null | undefined = type;
+      while (value?.literal === 'array' && !value.pointer) value = value.element;
+      if (!value || value.pointer || value.literal !== '') continue;
+      for (const t of NOT_COPIED) if (isNamedType(value, SYNC_PATH, t)) held.sync.add(t);
+      if (value.path === '') held.types.add(value.name);
+    }
+    if (held.sync.size || held.types.size) facts.holders.set(name, held);
+  }
+  const { embedding, embeddingPool } = facts;
+  const kindOf = (t: DeclaredType): FieldKind => {
+    for (const k of ['Map', 'Pool'] as const) if (isNamedType(t, SYNC_PATH, k)) return k;
+    if (t.path !== '' || !t.name) return 'other';
+    return embedding.has(t.name) ? 'Map' : embeddingPool.has(t.name) ? 'Pool' : 'other';
+  };
+  for (const [name, types] of declarations.fields) for (const t of types) add(facts.fields, name, kindOf(t));
+  for (const [name, types] of declarations.variables) for (const t of types) add(facts.variables, name, kindOf(t));
+  syncViews.set(declarations, facts);
+  return facts;
 }
 
 /** Facts of this package's files (siblings of another package, such as `x_test`, are left out). */
 function packageSyncFacts(file: GoFile): SyncFacts[] {
   let cached = factsByFile.get(file);
-  if (!cached) {
-    const facts = file.packageFacts(SYNC_FACTS);
-    factsByFile.set(file, (cached = facts.filter((f, i) => i === 0 || f.packageName === facts[0].packageName)));
-  }
+  if (!cached) factsByFile.set(file, (cached = file.packageFacts(DECLARED_TYPES).filter((f) => f.packageName === file.packageName).map(syncFactsOf)));
   return cached;
 }
 
@@ -244,9 +141,10 @@ export function isSyncValue(file: GoFile, expression: Node, syncType: TrackedSyn
     const declaration = file.resolution.resolve(e);
     if (declaration) {
       if (declaration.kind === 'import') return false;
-      const { type, value } = declaredTypeOrValue(declaration);
-      if (isSyncPointerOrValue(type, file.imports, syncType) || (value && isNewSync(value, file.imports, syncType))) return true;
-      const named = localTypeName(type);
+      // Its declared type, or the type it is made as (`m := new(sync.Map)`).
+      const type = typeOfName(file, e);
+      if (isNamedType(type, SYNC_PATH, syncType)) return true;
+      const named = type?.path === '' ? type.name : '';
       return !!named && packageSyncFacts(file).some((f) => (syncType === 'Map' ? f.embedding : f.embeddingPool).has(named));
     }
     const kinds = packageSyncFacts(file)
@@ -783,8 +681,8 @@ const mayHold = new WeakMap<GoFile, Map<string, boolean>>();
 export function textMayHoldByValue(packages: PackageIndex, path: string, text: string, syncType: string): boolean {
   if (mentionsIdentifier(text, syncType)) return true;
   if (!packages.siblingMentions(path, syncType)) return false;
-  const own = packages.factOf(path, text, SYNC_FACTS);
-  const facts = [own, ...packages.siblingFacts(path, SYNC_FACTS)].filter((f) => f.packageName === own.packageName);
+  const own = packages.factOf(path, text, DECLARED_TYPES);
+  const facts = [own, ...packages.siblingFacts(path, DECLARED_TYPES)].filter((f) => f.packageName === own.packageName).map(syncFactsOf);
   return [...holderNamesIn(facts, syncType)].some((name) => mentionsIdentifier(text, name));
 }
 

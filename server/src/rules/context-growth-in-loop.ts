@@ -3,7 +3,8 @@
 // that is called over and over: the context chain grows by one link each
 // time.
 import type { Node } from 'web-tree-sitter';
-import { derivingCallOrSummary, textMayDeriveContext, type DerivingCall } from '../engine/context-flow';
+import { textMayDeriveContext, type DerivingCall } from '../engine/context-flow';
+import { derivingCallOrSummary } from '../engine/summaries';
 import type { GoFile } from '../engine/file';
 import { isInfiniteLoop, isRepeatedCallback } from '../engine/loops';
 import type { Declaration } from '../engine/scope';
