@@ -6,14 +6,14 @@
 // runs its rule as configured by the user (the cases hidden by default too).
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import { applyEdits, preferredEdits } from '../server/src/linter/fixes';
 import { LineIndex } from '../server/src/engine/positions';
 import { RULES } from '../server/src/linter/registry';
 import type { Finding, RelatedLocation } from '../server/src/ruleapi/rule';
 import { lint, parsesCleanly } from './support/analyzer';
-import { readAnnotations, type ExpectedRange } from './support/annotations';
+import { readAnnotations, readElsewhere, type ExpectedRange } from './support/annotations';
 
 const FIXTURES = resolve(__dirname, '../../test/fixtures');
 
@@ -46,18 +46,44 @@ test('every rule has fixtures and a doc', () => {
   }
 });
 
+/** The fixture's findings of `rule`, linted as the fixture asks (at the defaults, or configured). */
+async function fixtureFindings(path: string, text: string, rule: (typeof RULES)[number]): Promise<Finding[]> {
+  // `// fixture: configured` runs the rule as a user who set its severity would: every case, the ones hidden by default too.
+  const configured = /^\/\/ fixture: configured$/m.test(text);
+  return lint(path, text, configured ? { only: [rule.id], rules: { [rule.id]: rule.defaultSeverity } } : { only: [rule.id] });
+}
+
 for (const rule of RULES) {
   const dir = join(FIXTURES, rule.id);
   if (!existsSync(dir)) continue;
   describe(rule.id, () => {
+    // Related locations in another file of the package (a callee's send, a caller's early exit): marked `&` there.
+    const packages = new Map<string, string[]>();
+    for (const path of goFiles(dir)) packages.set(dirname(path), [...(packages.get(dirname(path)) ?? []), path]);
+    for (const [pkg, files] of packages) {
+      const texts = new Map(files.map((f) => [f, readFileSync(f, 'utf8')]));
+      const expected = files.flatMap((f) => readElsewhere(texts.get(f)!).filter((m) => m.ruleId === rule.id).map((m) => `${basename(f)}:${describeExpected(m)}`));
+      if (expected.length === 0) continue;
+      test(`${relative(dir, pkg) || '.'}: related locations in other files`, async () => {
+        const actual: string[] = [];
+        for (const path of files) {
+          for (const finding of await fixtureFindings(path, texts.get(path)!, rule)) {
+            for (const r of finding.related) {
+              if (!r.path || r.path === path) continue;
+              const other = texts.get(resolve(r.path)) ?? readFileSync(r.path, 'utf8');
+              actual.push(`${basename(r.path)}:${describeRange(new LineIndex(other), r)}`);
+            }
+          }
+        }
+        assert.deepEqual([...new Set(actual)].sort(), expected.sort());
+      });
+    }
     for (const path of goFiles(dir)) {
       test(relative(dir, path), async () => {
         const text = readFileSync(path, 'utf8');
         const lines = new LineIndex(text);
         const expected = readAnnotations(text).filter((a) => a.ruleId === rule.id);
-        // `// fixture: configured` runs the rule as a user who set its severity would: every case, the ones hidden by default too.
-        const configured = /^\/\/ fixture: configured$/m.test(text);
-        const findings = await lint(path, text, configured ? { only: [rule.id], rules: { [rule.id]: rule.defaultSeverity } } : { only: [rule.id] });
+        const findings = await fixtureFindings(path, text, rule);
 
         const byStart = (a: { start: number }, b: { start: number }) => a.start - b.start;
         const actual = findings.map((f) => `${describeRange(lines, f)} ${f.ruleId} [${relatedHere(f, path).sort(byStart).map((r) => describeRange(lines, r)).join(', ')}]`);

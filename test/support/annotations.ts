@@ -6,9 +6,11 @@
 //	// @2 10 ~ lost-cancel
 //
 // `^` marks a finding, `~` a related location of the last `^` finding of
-// the same rule, and `+` a related location of the next `^` finding of the
-// same rule (a place that comes before its finding), each on the nearest
-// preceding non-blank line that is not an annotation.
+// the same rule, `+` a related location of the next `^` finding of the
+// same rule (a place that comes before its finding), and `&` a related
+// location of a finding reported in another file of the fixture's directory
+// (readElsewhere), each on the nearest preceding non-blank line that is not
+// an annotation.
 // Columns are UTF-16 code units. `// @<col> <len> <mark> <rule>` gives the
 // 1-based column and length explicitly where carets cannot stand.
 export interface ExpectedRange {
@@ -23,42 +25,48 @@ export interface ExpectedFinding extends ExpectedRange {
   related: ExpectedRange[];
 }
 
-const CARETS = /^(\s*\/\/\s*)([\^~+]+)\s+([a-z0-9-]+)(?::\s*(.*))?$/;
-const EXPLICIT = /^\s*\/\/ @(\d+) (\d+) ([\^~+]) ([a-z0-9-]+)(?::\s*(.*))?$/;
+const CARETS = /^(\s*\/\/\s*)([\^~+&]+)\s+([a-z0-9-]+)(?::\s*(.*))?$/;
+const EXPLICIT = /^\s*\/\/ @(\d+) (\d+) ([\^~+&]) ([a-z0-9-]+)(?::\s*(.*))?$/;
 
-export function readAnnotations(text: string): ExpectedFinding[] {
+/** The `&` marks of a fixture: related locations of findings reported in other files, with their rule. */
+export function readElsewhere(text: string): (ExpectedRange & { ruleId: string })[] {
+  return marks(text).filter((m) => m.mark === '&').map(({ mark: _, ...range }) => range);
+}
+
+/** Every mark of a fixture, on the line it annotates. */
+function marks(text: string): (ExpectedRange & { mark: string; ruleId: string; message?: string })[] {
   const lines = text.split('\n');
-  const findings: ExpectedFinding[] = [];
+  const out: (ExpectedRange & { mark: string; ruleId: string; message?: string })[] = [];
   let target = -1;
-  const pending = new Map<string, ExpectedRange[]>();
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i].replace(/\r$/, '');
-    let mark: string, ruleId: string, message: string | undefined, start: number, length: number;
     const carets = CARETS.exec(line);
     const explicit = EXPLICIT.exec(line);
-    if (carets) {
-      [, , mark, ruleId, message] = carets;
-      start = carets[1].length;
-      length = mark.length;
-      mark = mark[0];
-    } else if (explicit) {
-      start = Number(explicit[1]) - 1;
-      length = Number(explicit[2]);
-      [mark, ruleId, message] = [explicit[3], explicit[4], explicit[5]];
-    } else {
+    if (!carets && !explicit) {
       if (line.trim() !== '') target = i;
       continue;
     }
     if (target < 0) throw new Error(`annotation on line ${i + 1} has no code line above it`);
-    const range = { line: target, start, end: start + length };
+    const [start, length, mark, ruleId, message] = carets
+      ? [carets[1].length, carets[2].length, carets[2][0], carets[3], carets[4]]
+      : [Number(explicit![1]) - 1, Number(explicit![2]), explicit![3], explicit![4], explicit![5]];
+    out.push({ line: target, start, end: start + length, mark, ruleId, message });
+  }
+  return out;
+}
+
+export function readAnnotations(text: string): ExpectedFinding[] {
+  const findings: ExpectedFinding[] = [];
+  const pending = new Map<string, ExpectedRange[]>();
+  for (const { mark, ruleId, message, ...range } of marks(text)) {
     if (mark === '^') {
       findings.push({ ...range, ruleId, message: message?.trim() || undefined, related: pending.get(ruleId) ?? [] });
       pending.delete(ruleId);
     } else if (mark === '+') {
       pending.set(ruleId, [...(pending.get(ruleId) ?? []), range]);
-    } else {
+    } else if (mark === '~') {
       const owner = [...findings].reverse().find((f) => f.ruleId === ruleId);
-      if (!owner) throw new Error(`related mark on line ${i + 1} has no ${ruleId} finding before it`);
+      if (!owner) throw new Error(`related mark on line ${range.line + 1} has no ${ruleId} finding before it`);
       owner.related.push(range);
     }
   }

@@ -101,6 +101,12 @@ export function channelUses(file: GoFile, channel: LocalChannel): ChannelUse[] {
   return file.resolution.referencesTo(channel.declaration).map((reference) => classify(reference));
 }
 
+/** Every use of the parameter (or other variable) `name` declares, classified as a channel use, in source order. */
+export function parameterUses(file: GoFile, name: Node): ChannelUse[] {
+  const declaration = file.resolution.resolve(name);
+  return declaration ? file.resolution.referencesTo(declaration).map((reference) => classify(reference)) : [];
+}
+
 function classify(reference: Node): ChannelUse {
   const use = (kind: ChannelUseKind, operation: Node): ChannelUse => {
     const { selectCase, hasAlternative } = selectOf(operation);

@@ -1,7 +1,9 @@
-// Future channels: a function that returns a channel one of its goroutines
-// sends a single result on, and the places of the package that wait for that
-// result in a select with another way out (a timeout, ctx.Done(), a default),
-// so they may stop waiting and leave the sender blocked.
+// Future and generator channels: a function that returns a channel one of
+// its goroutines sends on (a single result, or values in a loop), and the
+// places of the package that may stop receiving from it: a select with
+// another way out (a timeout, ctx.Done(), a default), a range over it that
+// can leave early, a call whose result is thrown away. The sender is then
+// left blocked.
 import type { Node } from 'web-tree-sitter';
 import { isReceive } from './blocking';
 import { packageTypeOfName } from './declared-types';
@@ -23,9 +25,11 @@ export interface AbandoningWait {
    * 'select': the result is received in a select with another case, which
    * `place` is (its communication, or `default`); 'dropped': the call's
    * result is thrown away (`f()` as a statement, `_ = f()`), `place` being
-   * the call.
+   * the call; 'range': a `for range` over the result has a `return`,
+   * `break` or labelled jump that leaves it before the channel is closed,
+   * `place` being that statement.
    */
-  kind: 'select' | 'dropped';
+  kind: 'select' | 'dropped' | 'range';
   place: PlaceInFile;
   /** Where the call or the receive is: a function waiting for its own result is not judged. */
   at: number;
@@ -39,7 +43,8 @@ interface FileWaits {
 /**
  * Per file: every receive of a call's channel result (`<-f(x)`, or a local
  * only received once: `ch := f(x)` ... `<-ch`) in a select with another
- * case, and every call whose results are thrown away.
+ * case, every range over one that can leave early, and every call whose
+ * results are thrown away.
  */
 export const ABANDONING_WAITS: FileFactKind<FileWaits> = {
   key: 'futures.abandoningWaits',
@@ -64,6 +69,13 @@ export const ABANDONING_WAITS: FileFactKind<FileWaits> = {
         const header = other.type === 'default_case' ? other.child(0)! : other.childForFieldName('communication')!;
         facts.waits.push({ ...callee, kind: 'select', place: place(header), at: receive.startIndex });
       }
+    }
+    for (const loop of text.includes('range') ? root.descendantsOfType('for_statement') : []) {
+      const ranged = loop?.namedChildren.find((c) => c?.type === 'range_clause')?.childForFieldName('right');
+      const call = ranged ? rangedCall(file, unparen(ranged)) : null;
+      const callee = call ? calleeOf(file, call) : null;
+      const exit = callee ? earlyExit(loop!) : null;
+      if (callee && exit) facts.waits.push({ ...callee, kind: 'range', place: place(exit), at: loop!.startIndex });
     }
     for (const statement of root.descendantsOfType(['expression_statement', 'assignment_statement'])) {
       const call = statement ? droppedCall(statement) : null;
@@ -105,8 +117,18 @@ function receiveOf(clause: Node): Node | null {
 function resultCall(file: GoFile, receive: Node, select: Node): Node | null {
   const operand = unparen(receive.childForFieldName('operand')!);
   if (operand.type === 'call_expression') return operand;
-  if (operand.type !== 'identifier') return null;
-  const declaration = file.resolution.resolve(operand);
+  const value = operand.type === 'identifier' ? onlyUseOfResult(file, operand) : null;
+  if (!value) return null;
+  const statement = value.parent!.parent!;
+  for (let n = select.parent; n && !isAncestor(n, statement); n = n.parent) {
+    if (n.type === 'for_statement' || n.type === 'func_literal') return null;
+  }
+  return value;
+}
+
+/** The call `ch := f(x)` (its first value) declares the local `name` with, when `name` is used nowhere else. */
+function onlyUseOfResult(file: GoFile, name: Node): Node | null {
+  const declaration = file.resolution.resolve(name);
   if (!declaration || declaration.kind !== 'local') return null;
   const list = declaration.node.parent;
   const statement = list?.parent;
@@ -114,12 +136,52 @@ function resultCall(file: GoFile, receive: Node, select: Node): Node | null {
   const right = statement.childForFieldName('right');
   const value = right?.namedChildCount === 1 ? unparen(right.namedChild(0)!) : null;
   if (value?.type !== 'call_expression') return null;
-  if (file.resolution.referencesTo(declaration).some((r) => r.id !== operand.id)) return null;
-  for (let n = select.parent; n && !isAncestor(n, statement); n = n.parent) {
-    if (n.type === 'for_statement' || n.type === 'func_literal') return null;
-  }
-  return value;
+  return file.resolution.referencesTo(declaration).some((r) => r.id !== name.id) ? null : value;
 }
+
+/** The call a `for range` ranges over: `range f(x)`, or `range ch` where `ch := f(x)` is used nowhere else. */
+function rangedCall(file: GoFile, ranged: Node): Node | null {
+  if (ranged.type === 'call_expression') return ranged;
+  return ranged.type === 'identifier' ? onlyUseOfResult(file, ranged) : null;
+}
+
+/**
+ * The first statement of a range loop's body that leaves the loop before
+ * the range ends: a `return`, a `break` of this loop, a labelled `break` or
+ * `continue` of an enclosing statement, a `goto` (not inside a function
+ * literal).
+ */
+function earlyExit(loop: Node): Node | null {
+  const body = loop.childForFieldName('body');
+  if (!body) return null;
+  const labels = new Set<string>();
+  for (let n: Node | null = loop; n; n = n.parent) {
+    if (n.parent?.type === 'labeled_statement') labels.add(n.parent.childForFieldName('label')?.text ?? '');
+    if (n.type === 'func_literal' || n.type === 'function_declaration' || n.type === 'method_declaration') break;
+  }
+  const ownLabel = loop.parent?.type === 'labeled_statement' ? loop.parent.childForFieldName('label')?.text : undefined;
+  let found: Node | null = null;
+  const visit = (n: Node, breakable: boolean): void => {
+    if (found || n.type === 'func_literal') return;
+    const label = n.type === 'break_statement' || n.type === 'continue_statement' ? n.namedChild(0)?.text : undefined;
+    if (
+      n.type === 'return_statement' ||
+      n.type === 'goto_statement' ||
+      (n.type === 'break_statement' && (label ? labels.has(label) : !breakable)) ||
+      (n.type === 'continue_statement' && label !== undefined && labels.has(label) && label !== ownLabel)
+    ) {
+      found = n;
+      return;
+    }
+    // An unlabelled break inside a nested loop, switch or select leaves that statement.
+    const nested = breakable || BREAKABLE.has(n.type);
+    for (const child of n.namedChildren) if (child) visit(child, nested);
+  };
+  visit(body, false);
+  return found;
+}
+
+const BREAKABLE = new Set(['for_statement', 'expression_switch_statement', 'type_switch_statement', 'select_statement']);
 
 /** The function or method a call names, when it may be one of the package's: `f(...)` (not a local) or `x.m(...)` (x not an import). */
 function calleeOf(file: GoFile, call: Node): Pick<AbandoningWait, 'callee' | 'method' | 'methodOf'> | null {

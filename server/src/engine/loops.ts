@@ -4,7 +4,7 @@
 // literals that are known to be called over and over.
 import type { Node } from 'web-tree-sitter';
 import type { GoFile } from './file';
-import { isAncestor, isFunction, namedChildren, statementsOf, unparen } from './syntax';
+import { isAncestor, isFunction, namedChildren, statementsOf, unparen, walk } from './syntax';
 
 /** True for `for { ... }` and `for ;; { ... }`: a loop without a condition. */
 export function isInfiniteLoop(loop: Node): boolean {
@@ -186,16 +186,20 @@ export function isRepeatedCallback(file: GoFile, literal: Node): boolean {
 }
 
 /**
- * When the select is a statement of the body of an endless `for` loop and
- * one of its cases other than `own` leaves the loop (return, break or goto
- * out of it): that case's communication (or the `default` keyword). A loop
- * left only from `own` stops when told to through that case's channel: its
- * values are the stop signal, not data.
+ * When the select is a statement of the body of a `for` loop and one of its
+ * cases other than `own` leaves the loop: that case's communication (or the
+ * `default` keyword). In an endless loop, a case that returns, breaks or
+ * jumps out; in a loop on a condition about one variable (`for errc ==
+ * nil`, `for !done`), a case that assigns that variable (`case errc =
+ * <-p.quit:`, `case <-quit: done = true`), ending the loop after this run.
+ * A loop left only from `own` stops when told to through that case's
+ * channel: its values are the stop signal, not data.
  */
 export function selectLoopExit(select: Node, own: Node): Node | null {
   const list = select.parent?.type === 'statement_list' ? select.parent.parent : select.parent;
   const loop = list?.type === 'block' ? list.parent : null;
-  if (!loop || !isInfiniteLoop(loop)) return null;
+  if (!loop) return null;
+  if (!isInfiniteLoop(loop)) return conditionLoopExit(loop, select, own);
   for (const jump of loopJumps(loop)) {
     if (jump.kind !== 'return' && jump.kind !== 'break' && jump.kind !== 'goto' && jump.kind !== 'outer') continue;
     if (!isAncestor(select, jump.node) || isAncestor(own, jump.node)) continue;
@@ -204,4 +208,34 @@ export function selectLoopExit(select: Node, own: Node): Node | null {
     if (clause?.type === 'default_case') return clause.child(0);
   }
   return null;
+}
+
+/** selectLoopExit of a `for cond` loop: the first case other than `own` that assigns the one variable `cond` reads. */
+function conditionLoopExit(loop: Node, select: Node, own: Node): Node | null {
+  if (loop.type !== 'for_statement') return null;
+  const header = namedChildren(loop).filter((c) => c.type !== 'block');
+  if (header.length !== 1 || header[0].type === 'for_clause' || header[0].type === 'range_clause') return null;
+  const names = new Set(header[0].descendantsOfType('identifier').map((n) => n?.text));
+  const name = names.size === 1 ? [...names][0] : undefined;
+  if (!name) return null;
+  for (const clause of namedChildren(select)) {
+    if (clause.id === own.id || !assignsTo(clause, name)) continue;
+    if (clause.type === 'communication_case') return clause.childForFieldName('communication');
+    if (clause.type === 'default_case') return clause.child(0);
+  }
+  return null;
+}
+
+/** True when `code` (outside function literals) assigns `name` with `=` (`name = v`, `name = <-ch`, `a, name = f()`). */
+function assignsTo(code: Node, name: string): boolean {
+  let found = false;
+  walk(code, (n) => {
+    if (found || n.type === 'func_literal') return false;
+    if ((n.type === 'assignment_statement' || n.type === 'receive_statement') && n.children.some((c) => c?.type === '=')) {
+      const left = n.childForFieldName('left');
+      if (left && (left.type === 'expression_list' ? namedChildren(left) : [left]).some((t) => t.type === 'identifier' && t.text === name)) found = true;
+    }
+    return !found;
+  });
+  return found;
 }

@@ -22,6 +22,7 @@ import {
   type LocalChannel,
 } from '../engine/channels';
 import type { GoFile } from '../engine/file';
+import { goroutineParameterSends, type ChannelParameterSend } from '../engine/channel-parameters';
 import { abandoningWaits } from '../engine/futures';
 import { goCall } from '../engine/goroutines';
 import { selectLoopExit } from '../engine/loops';
@@ -32,6 +33,22 @@ import type { Fix, RelatedLocation, Rule, RuleContext } from '../ruleapi/rule';
 
 const LOCAL_CLOSURE = /:=\s*func\(/;
 const GO_CALL = /\bgo\s+\w+\(/;
+const GO_NAMED_CALL = /\bgo\s+[\w.]+\(/;
+
+/**
+ * Where a goroutine sends: its own send statement (a literal or local
+ * closure), or the send of the package function it runs (`go fetch(u, ch)`,
+ * in this file or another). The finding's range is the send, or the channel
+ * argument of the go statement.
+ */
+interface Sender {
+  start: number;
+  end: number;
+  /** The send, as the message names it: 'this send', `fetch's send on it`. */
+  what: string;
+  /** Where the send is, when it is not the finding's range. */
+  related: RelatedLocation[];
+}
 
 export const goroutineLeakSend: Rule = {
   id: 'goroutine-leak-send',
@@ -39,19 +56,57 @@ export const goroutineLeakSend: Rule = {
   defaultSeverity: 'information',
   summary: 'A goroutine sends on an unbuffered channel that the function starting it may stop receiving from, so the send blocks forever.',
   nodeTypes: ['go_statement'],
-  tokens: ['go func', ':= func('],
-  // A goroutine from a literal, or from a local closure (`worker := func(...) {...}` ... `go worker(x)`).
-  mayFire: (text) => text.includes('go func') || (LOCAL_CLOSURE.test(text) && GO_CALL.test(text)),
+  tokens: ['go func', ':= func(', 'make(chan'],
+  // A goroutine from a literal, from a local closure (`worker := func(...) {...}` ... `go worker(x)`), or from a
+  // package function given a channel made here (`go fetch(u, ch)`).
+  mayFire: (text) => text.includes('go func') || (LOCAL_CLOSURE.test(text) && GO_CALL.test(text)) || (text.includes('make(chan') && GO_NAMED_CALL.test(text)),
   visit(goStatement, context) {
     const { file } = context;
     const literal = goroutineLiteral(goStatement) ?? goroutineClosure(file, goStatement);
     const fn = enclosingFunction(goStatement);
-    if (!literal || !fn || isMainMain(file, fn)) return;
+    if (!fn || isMainMain(file, fn)) return;
+    if (!literal) {
+      // The callee's summary (which may parse the package's other files) only when an argument is an unbuffered channel made here.
+      const call = goCall(goStatement);
+      const args = call?.childForFieldName('arguments');
+      if (!args || !namedChildren(args).some((a) => localChannel(file, unparen(a))?.make.unbuffered)) return;
+      for (const sent of goroutineParameterSends(file, call!)) checkNamed(context, goStatement, call!, sent, fn);
+      return;
+    }
     const body = literal.childForFieldName('body');
     if (!body) return;
     for (const reference of channelsOperatedOn(file, body, 'send')) check(context, goStatement, literal, fn, reference);
   },
 };
+
+/**
+ * `go fetch(u, ch)` where fetch, a function or method of the package, only
+ * sends on that parameter, once (the package model's channel-parameter
+ * summary): judged as a literal with that send would be, the finding on the
+ * argument and the send shown where it is.
+ */
+function checkNamed(context: RuleContext, goStatement: Node, call: Node, sent: ChannelParameterSend, fn: Node): void {
+  const { file } = context;
+  const args = call.childForFieldName('arguments');
+  if (!args || args.children.some((c) => c?.type === '...')) return;
+  const argument = namedChildren(args)[sent.index];
+  const reference = argument ? unparen(argument) : null;
+  const channel = reference ? localChannel(file, reference) : null;
+  if (!reference || !channel || channel.function.id !== fn.id || !channel.make.unbuffered || channel.make.type.text.startsWith('<-')) return;
+  if (channel.statement.startIndex > goStatement.startIndex) return;
+  const outside = channelUses(file, channel).filter((u) => u.reference.id !== reference.id);
+  if (!outside.every((u) => u.function?.id === fn.id && (u.kind === 'receive' || u.kind === 'range' || isLengthQuery(u)))) return;
+  if (drainedUntilClosed(outside, fn)) return;
+  const callee = unparen(call.childForFieldName('function')!);
+  const calleeName = callee.type === 'selector_expression' ? (callee.childForFieldName('field')?.text ?? callee.text) : callee.text;
+  const sender: Sender = {
+    start: reference.startIndex,
+    end: reference.endIndex,
+    what: `the send of ${calleeName} on it`,
+    related: [relatedPlace(file, sent.send, `${calleeName} sends on its parameter ${sent.name} here: the goroutine blocks until someone receives`)],
+  };
+  checkReceives(context, channel, goStatement, sender, outside, fn, reference.text, true);
+}
 
 function check(context: RuleContext, goStatement: Node, literal: Node, fn: Node, reference: Node): void {
   const { file } = context;
@@ -63,7 +118,7 @@ function check(context: RuleContext, goStatement: Node, literal: Node, fn: Node,
   const outside = uses.filter((u) => !isAncestor(literal, u.reference));
   // The goroutine only sends (and may close); the function only receives.
   if (!inside.every((u) => (u.kind === 'send' || u.kind === 'close') && u.function?.id === literal.id)) return;
-  // Or only returns it (a future: the callers receive the one result).
+  // Or only returns it (a future: the callers receive the one result; a generator: they range over the values).
   const returned = outside.length > 0 && outside.every((u) => isReturnedBy(u, fn));
   if (!returned && !outside.every((u) => u.function?.id === fn.id && (u.kind === 'receive' || u.kind === 'range' || isLengthQuery(u)))) return;
   const sends = inside.filter((u) => u.kind === 'send');
@@ -71,15 +126,27 @@ function check(context: RuleContext, goStatement: Node, literal: Node, fn: Node,
   if (sends.length === 0 || sends.some((u) => u.hasAlternative)) return;
   // Each run of the goroutine sends at most once (`if err != nil { ch <- err; return }; ch <- v`; in a loop, the send
   // leaves it: `for { if _, err := s.Recv(); err != nil { stop <- true; break } }`).
-  if (!atMostOneOnEachPath(file, literal, sends.map((u) => u.operation))) return;
+  const once = atMostOneOnEachPath(file, literal, sends.map((u) => u.operation));
+  if (returned && !once) return checkGenerator(context, channel, goStatement, sends, fn, reference.text);
+  if (!once) return;
   const send = sends[0];
   if (returned) return checkFuture(context, channel, goStatement, send, fn, reference.text);
   if (sends.every((u) => skippedOnShutdown(u.operation, literal, fn)) || drainedUntilClosed(outside, fn)) return;
-  const receives = outside.filter((u) => u.kind === 'receive' || u.kind === 'range');
-  const name = reference.text;
+  const sender: Sender = { start: send.operation.startIndex, end: send.operation.endIndex, what: 'this send', related: [] };
+  // A closure started by several go statements may have more goroutines in flight than one buffer slot holds.
+  checkReceives(context, channel, goStatement, sender, outside, fn, reference.text, startedOnce(file, goStatement, literal));
+}
 
+/**
+ * The starter's receives of the goroutine's one value: a loop starting a
+ * goroutine per iteration with one receive, an event loop, or paths to the
+ * function's exit that skip every receive.
+ */
+function checkReceives(context: RuleContext, channel: LocalChannel, goStatement: Node, sender: Sender, outside: ChannelUse[], fn: Node, name: string, fixable: boolean): void {
+  const { file } = context;
+  const receives = outside.filter((u) => u.kind === 'receive' || u.kind === 'range');
   const loop = loopAround(goStatement, channel);
-  if (loop) return checkLoop(context, channel, loop, send, receives, fn, name);
+  if (loop) return checkLoop(context, channel, loop, sender, receives, fn, name);
 
   const graph = file.cfg(fn);
   const start = graph ? cfgNodeAt(graph, goStatement) : undefined;
@@ -112,12 +179,11 @@ function check(context: RuleContext, goStatement: Node, literal: Node, fn: Node,
   related.sort((a, b) => a.start - b.start);
   const fnName = functionDisplayName(fn);
   context.report({
-    start: send.operation.startIndex,
-    end: send.operation.endIndex,
-    message: `${name} is unbuffered and ${fnName} can return without receiving from it, so this send blocks forever and the goroutine leaks`,
-    related,
-    // A closure started by several go statements may have more goroutines in flight than one buffer slot holds.
-    fixes: startedOnce(file, goStatement, literal) ? capacityFix(channel, '1', `Give ${name} a buffer of 1`) : [],
+    start: sender.start,
+    end: sender.end,
+    message: `${name} is unbuffered and ${fnName} can return without receiving from it, so ${sender.what} blocks forever and the goroutine leaks`,
+    related: [...sender.related, ...related],
+    fixes: fixable ? capacityFix(channel, '1', `Give ${name} a buffer of 1`) : [],
     severity: shownByDefault(file),
   });
 }
@@ -138,7 +204,7 @@ function startedOnce(file: GoFile, goStatement: Node, literal: Node): boolean {
 function checkFuture(context: RuleContext, channel: LocalChannel, goStatement: Node, send: ChannelUse, fn: Node, name: string): void {
   const { file } = context;
   if (loopAround(goStatement, channel)) return;
-  const waits = abandoningWaits(file, fn);
+  const waits = abandoningWaits(file, fn).filter((w) => w.kind !== 'range');
   if (waits.length === 0) return;
   const fnName = functionDisplayName(fn);
   const related = waits.map((w) =>
@@ -151,6 +217,34 @@ function checkFuture(context: RuleContext, channel: LocalChannel, goStatement: N
     message: `${name} is unbuffered and ${fnName} returns it to callers that ${how}, so this send can block forever and the goroutine leak`,
     related,
     fixes: capacityFix(channel, '1', `Give ${name} a buffer of 1`),
+    severity: shownByDefault(file),
+  });
+}
+
+/**
+ * A generator: the function returns the channel its goroutine sends values
+ * on in a loop, and a caller of the package ranges over it and can leave the
+ * range early (a `return` or `break` on a match, an error) or throws it
+ * away: the goroutine then blocks forever on its next send. No fix: a buffer
+ * only postpones the block; the send should also select on a done channel or
+ * the caller's context.
+ */
+function checkGenerator(context: RuleContext, channel: LocalChannel, goStatement: Node, sends: ChannelUse[], fn: Node, name: string): void {
+  const { file } = context;
+  if (loopAround(goStatement, channel)) return;
+  const waits = abandoningWaits(file, fn).filter((w) => w.kind !== 'select');
+  if (waits.length === 0) return;
+  const fnName = functionDisplayName(fn);
+  const related = waits.map((w) =>
+    relatedPlace(file, w.place, w.kind === 'range' ? `this leaves the range over the channel ${fnName} returns while its goroutine may still send` : `the channel ${fnName} returns is thrown away here: nothing receives from it`),
+  );
+  const how = waits.every((w) => w.kind === 'dropped') ? 'throw it away' : waits.every((w) => w.kind === 'range') ? 'may stop ranging over it early' : 'may stop ranging over it early or throw it away';
+  const send = sends[0];
+  context.report({
+    start: send.operation.startIndex,
+    end: send.operation.endIndex,
+    message: `${name} is unbuffered and ${fnName} returns it to callers that ${how}, so this send blocks forever once they stop and the goroutine leaks`,
+    related,
     severity: shownByDefault(file),
   });
 }
@@ -173,9 +267,9 @@ function loopAround(goStatement: Node, channel: LocalChannel): Node | null {
 }
 
 /** Goroutines started by a loop, each sending once, and a single receive: every goroutine after the first blocks. */
-function checkLoop(context: RuleContext, channel: LocalChannel, loop: Node, send: ChannelUse, receives: ChannelUse[], fn: Node, name: string): void {
+function checkLoop(context: RuleContext, channel: LocalChannel, loop: Node, sender: Sender, receives: ChannelUse[], fn: Node, name: string): void {
   const { file } = context;
-  if (receives.length === 1 && receives[0].selectCase) return checkEventLoop(context, loop, send, receives[0], fn, name);
+  if (receives.length === 1 && receives[0].selectCase) return checkEventLoop(context, loop, sender, receives[0], fn, name);
   if (receives.length !== 1 || receives[0].kind !== 'receive' || isInLoopWithin(receives[0].operation, fn)) return;
   const receive = receives[0];
   if (receive.operation.startIndex < loop.endIndex) return;
@@ -183,10 +277,10 @@ function checkLoop(context: RuleContext, channel: LocalChannel, loop: Node, send
   if (count === null && !namedChildren(loop).some((c) => c.type === 'range_clause' || c.type === 'for_clause')) return;
   if (count !== null && /^[01]$/.test(count)) return;
   context.report({
-    start: send.operation.startIndex,
-    end: send.operation.endIndex,
-    message: `the loop starts one goroutine per iteration sending on unbuffered ${name}, but ${functionDisplayName(fn)} receives only one value, so every other goroutine blocks forever on this send`,
-    related: [{ start: receive.operation.startIndex, end: receive.operation.endIndex, message: `the only receive from ${name}: the other senders are never received from` }],
+    start: sender.start,
+    end: sender.end,
+    message: `the loop starts one goroutine per iteration sending on unbuffered ${name}, but ${functionDisplayName(fn)} receives only one value, so every other goroutine blocks forever on ${sender.what}`,
+    related: [...sender.related, { start: receive.operation.startIndex, end: receive.operation.endIndex, message: `the only receive from ${name}: the other senders are never received from` }],
     fixes: count === null ? [] : capacityFix(channel, count, `Give ${name} a buffer of ${count}`),
     severity: shownByDefault(file),
   });
@@ -200,16 +294,16 @@ function checkLoop(context: RuleContext, channel: LocalChannel, loop: Node, send
  * buffer size holds every goroutine in flight; the send should select on
  * the loop's stop signal.
  */
-function checkEventLoop(context: RuleContext, loop: Node, send: ChannelUse, receive: ChannelUse, fn: Node, name: string): void {
+function checkEventLoop(context: RuleContext, loop: Node, sender: Sender, receive: ChannelUse, fn: Node, name: string): void {
   const select = receive.selectCase!.parent;
   if (!select || enclosingLoop(select)?.id !== loop.id) return;
   const exit = selectLoopExit(select, receive.selectCase!);
   if (!exit) return;
   context.report({
-    start: send.operation.startIndex,
-    end: send.operation.endIndex,
-    message: `the loop starts a goroutine per iteration sending on unbuffered ${name}, received only in a case of its select; once another case leaves the loop, the goroutines still running block forever on this send`,
-    related: [{ start: exit.startIndex, end: exit.endIndex, message: `when this case is chosen, ${functionDisplayName(fn)} leaves the loop and nothing receives from ${name} any more` }],
+    start: sender.start,
+    end: sender.end,
+    message: `the loop starts a goroutine per iteration sending on unbuffered ${name}, received only in a case of its select; once another case leaves the loop, the goroutines still running block forever on ${sender.what}`,
+    related: [...sender.related, { start: exit.startIndex, end: exit.endIndex, message: `when this case is chosen, ${functionDisplayName(fn)} leaves the loop and nothing receives from ${name} any more` }],
     severity: shownByDefault(context.file),
   });
 }
