@@ -216,6 +216,8 @@ export function contextUsedOnlyByCalls(file: GoFile, binding: CancelBinding, exc
   return file.resolution.referencesTo(declaration).every((reference) => {
     // The parent handed to the constructor itself (`ctx, cancel := context.WithCancel(ctx)`), and the waiting goroutines.
     if (isAncestor(binding.statement, reference) || except.some((g) => isAncestor(g, reference))) return true;
+    // Reading the context itself (`<-ctx.Done()`, `return ctx.Err()`) hands nothing on.
+    if (isContextRead(reference)) return true;
     const call = reference.parent?.type === 'argument_list' ? reference.parent.parent : null;
     if (call?.type !== 'call_expression' || enclosingFunction(call)?.id !== owner.id) return false;
     let use: Node = call;
@@ -234,6 +236,16 @@ export function contextUsedOnlyByCalls(file: GoFile, binding: CancelBinding, exc
     });
   });
 }
+
+/** `ctx.Done()`, `ctx.Err()`, `ctx.Deadline()`, `ctx.Value(k)`: a call of a Context method on the reference. */
+function isContextRead(reference: Node): boolean {
+  const selector = reference.parent;
+  if (selector?.type !== 'selector_expression' || selector.childForFieldName('operand')?.id !== reference.id) return false;
+  const call = selector.parent;
+  return call?.type === 'call_expression' && call.childForFieldName('function')?.id === selector.id && CONTEXT_READS.has(selector.childForFieldName('field')?.text ?? '');
+}
+
+const CONTEXT_READS = new Set(['Done', 'Err', 'Deadline', 'Value']);
 
 function insideClosureOrGoroutine(node: Node, fn: Node): boolean {
   for (let n = node.parent; n && n.id !== fn.id; n = n.parent) if (n.type === 'func_literal' || n.type === 'go_statement') return true;
