@@ -10,7 +10,7 @@ import { describe, test } from 'node:test';
 import { CHANNEL_FIELDS } from '../server/src/engine/channel-fields';
 import { topLevelDeclarations } from '../server/src/engine/declarations';
 import type { FileFactKind } from '../server/src/engine/package';
-import { DECLARED_TYPES } from '../server/src/engine/declared-types';
+import { DECLARED_TYPES, RESULT_TYPES } from '../server/src/engine/declared-types';
 import { FUNCTION_SUMMARIES } from '../server/src/engine/summaries';
 import { sharedAnalyzer } from './support/analyzer';
 import { goFiles } from './support/go-files';
@@ -88,7 +88,7 @@ describe('top-level declarations by their tokens', () => {
   });
 });
 
-const KINDS: FileFactKind<unknown>[] = [DECLARED_TYPES, FUNCTION_SUMMARIES, CHANNEL_FIELDS];
+const KINDS: FileFactKind<unknown>[] = [DECLARED_TYPES, RESULT_TYPES, FUNCTION_SUMMARIES, CHANNEL_FIELDS];
 
 function standardLibraryFiles(): string[] {
   try {

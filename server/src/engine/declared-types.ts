@@ -8,6 +8,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { GoFile } from './file';
 import { readImports, type Imports } from './imports';
+import { topLevelDeclarations } from './declarations';
 import type { FileFactKind } from './package';
 import type { Declaration } from './scope';
 import { namedChildren, unparen, walk } from './syntax';
@@ -233,6 +234,25 @@ export function declaredTypeOrValue(declaration: Declaration): { type: Node | nu
   return { type: null, value: null };
 }
 
+/** `a, b := f()` (or `var a, b = f()`): the call and the position of the declared name among its results. */
+function resultPosition(declaration: Declaration): { call: Node; index: number } | null {
+  const id = declaration.node;
+  const parent = id.parent;
+  let names: Node[] = [];
+  let values: Node[] = [];
+  if (parent?.type === 'expression_list' && parent.parent?.type === 'short_var_declaration') {
+    names = namedChildren(parent);
+    const right = parent.parent.childForFieldName('right');
+    values = right ? namedChildren(right) : [];
+  } else if (parent?.type === 'var_spec') {
+    names = parent.childrenForFieldName('name').filter((n): n is Node => !!n);
+    const value = parent.childForFieldName('value');
+    values = value ? namedChildren(value) : [];
+  }
+  const call = values.length === 1 && names.length > 1 ? unparen(values[0]) : null;
+  return call?.type === 'call_expression' ? { call, index: names.findIndex((n) => n.id === id.id) } : null;
+}
+
 /** The declared type of a local or file-level name (parameter, receiver, `var x T`), or null. */
 export function declaredType(file: GoFile, identifier: Node): Node | null {
   const declaration = file.resolution.resolve(identifier);
@@ -248,7 +268,7 @@ function typeNamedBy(expression: Node | null, imports: Imports): DeclaredType | 
 }
 
 /** The type a value is made as: `&T{...}` and `new(T)` (pointers), `T{...}`. */
-function madeType(value: Node, imports: Imports): DeclaredType | null {
+function madeType(value: Node, imports: Imports, file?: GoFile): DeclaredType | null {
   let v = unparen(value);
   let pointer = false;
   if (v.type === 'unary_expression' && v.childForFieldName('operator')?.text === '&') {
@@ -258,6 +278,10 @@ function madeType(value: Node, imports: Imports): DeclaredType | null {
   if (v.type === 'composite_literal') {
     const made = declaredTypeOf(v.childForFieldName('type'), imports);
     return made && { ...made, pointer };
+  }
+  // `make(chan T, n)`, `make(map[K]V)`, `make([]T, n)`: the built-in make (not a local or package function of that name).
+  if (!pointer && v.type === 'call_expression' && v.childForFieldName('function')?.text === 'make' && !file?.resolution.resolve(v.childForFieldName('function')!)) {
+    return declaredTypeOf(v.childForFieldName('arguments')?.namedChild(0) ?? null, imports);
   }
   if (!pointer && v.type === 'call_expression' && v.childForFieldName('function')?.text === 'new') {
     const argument = v.childForFieldName('arguments')?.namedChild(0) ?? null;
@@ -277,7 +301,10 @@ export function typeOfName(file: GoFile, identifier: Node): DeclaredType | null 
   }
   const { type, value } = declaredTypeOrValue(declaration);
   if (type) return declaredTypeOf(type, file.imports);
-  return value ? madeType(value, file.imports) : null;
+  if (value) return madeType(value, file.imports, file) ?? callResultType(file, unparen(value), 0);
+  // `db, err := open()`: one call for several names.
+  const result = resultPosition(declaration);
+  return result ? callResultType(file, result.call, result.index) : null;
 }
 
 /**
@@ -316,4 +343,121 @@ function sameType(a: DeclaredType, b: DeclaredType): boolean {
 export function packageTypeOfName(file: GoFile, identifier: Node): string | undefined {
   const type = typeOfName(file, identifier);
   return type && type.path === '' && type.name && type.dotImports.length === 0 ? type.name : undefined;
+}
+
+/** Per file: the declared result types of its package functions (not methods, not generic), by name. */
+interface FileResults {
+  packageName: string;
+  results: Map<string, (DeclaredType | null)[]>;
+}
+
+/**
+ * The result types package functions declare (`func NewClient(...) *Client`,
+ * `func open() (*sql.DB, error)`), read from the text of their signatures:
+ * the type of `c := NewClient()` or `db, err := open()`. Only the imports are
+ * parsed (for qualified names); function bodies are skipped by scanning
+ * tokens.
+ */
+export const RESULT_TYPES: FileFactKind<FileResults> = {
+  key: 'declared-types.results',
+  reads: (keyword) => keyword === 'import',
+  compute(root, _path, text) {
+    const imports = readImports(root);
+    const packageName = root.namedChildren.find((c) => c?.type === 'package_clause')?.namedChild(0)?.text ?? '';
+    return { packageName, results: functionResults(text, imports) };
+  },
+};
+
+/** The results of every top-level non-generic function of `text`, from its signature's text. */
+function functionResults(text: string, imports: Imports): Map<string, (DeclaredType | null)[]> {
+  const out = new Map<string, (DeclaredType | null)[]>();
+  for (const declaration of topLevelDeclarations(text) ?? []) {
+    if (declaration.keyword !== 'func') continue;
+    const signature = /^func\s+([\p{L}_][\p{L}\p{N}_]*)\s*\(/u.exec(text.slice(declaration.start, declaration.start + 200));
+    if (!signature) continue;
+    const close = closingBracket(text, declaration.start + signature[0].length - 1);
+    if (close < 0) continue;
+    // The result: up to the body's `{` (or the line's end, for a declaration without a body).
+    const rest = /^[ \t]*([^\n{]*)/.exec(text.slice(close + 1, close + 400))![1].trim();
+    out.set(signature[1], resultTypes(rest, imports));
+  }
+  return out;
+}
+
+/** The index of the bracket closing the one at `open`, or -1. */
+function closingBracket(text: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    const c = text[i];
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') {
+      depth--;
+      if (depth === 0) return i;
+    } else if (c === '\n' && depth === 0) return -1;
+  }
+  return -1;
+}
+
+/** `*T`, `(T, error)`, `(n int, err error)`: each result's declared type (null where not spelled as this model reads types). */
+function resultTypes(result: string, imports: Imports): (DeclaredType | null)[] {
+  if (!result) return [];
+  if (!result.startsWith('(')) return [typeFromText(result, imports)];
+  const inner = result.slice(1, result.lastIndexOf(')'));
+  const parts: string[] = [];
+  let depth = 0;
+  let from = 0;
+  for (let i = 0; i <= inner.length; i++) {
+    const c = inner[i];
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') depth--;
+    else if ((c === ',' || i === inner.length) && depth === 0) {
+      parts.push(inner.slice(from, i).trim());
+      from = i + 1;
+    }
+  }
+  // Named results (`n int, err error`, `a, b int`): a name alone takes the type of the next part.
+  const named = parts.map((p) => /^([\p{L}_][\p{L}\p{N}_]*)\s+(\S.*)$/u.exec(p));
+  if (!named.some((m) => m)) return parts.map((p) => typeFromText(p, imports));
+  const types: (DeclaredType | null)[] = new Array(parts.length).fill(null);
+  let next: DeclaredType | null = null;
+  for (let i = parts.length - 1; i >= 0; i--) {
+    if (named[i]) next = typeFromText(named[i]![2], imports);
+    types[i] = next;
+  }
+  return types;
+}
+
+/** A type spelled in text: `T`, `*T`, `pkg.T`, `T[X]`, or the kind of a literal (`chan T`, `[]T`, `map[K]V`, `func(...)`). */
+function typeFromText(spelled: string, imports: Imports): DeclaredType | null {
+  let t = spelled.trim();
+  let pointer = false;
+  if (t.startsWith('*')) {
+    t = t.slice(1).trim();
+    pointer = true;
+  }
+  const dotImports = dotImportsOf(imports);
+  const named = /^(?:([\p{L}_][\p{L}\p{N}_]*)\.)?([\p{L}_][\p{L}\p{N}_]*)(\[.*\])?$/u.exec(t);
+  if (named) {
+    if (!named[1]) return { path: '', name: named[2], pointer, literal: '', dotImports };
+    const path = imports.byName.get(named[1]);
+    return path === undefined ? null : { path, name: named[2], pointer, literal: '', dotImports };
+  }
+  const literal = /^(<-)?chan\b|chan<-/.test(t) ? 'chan' : t.startsWith('[]') ? 'slice' : t.startsWith('map[') ? 'map' : t.startsWith('func') ? 'func' : /^\[/.test(t) ? 'array' : '';
+  return literal ? { path: '', name: '', pointer, literal, dotImports } : null;
+}
+
+/** The type of the `index`th result of a call of a package function, when its declaration says. */
+function callResultType(file: GoFile, call: Node, index: number): DeclaredType | null {
+  const callee = call.type === 'call_expression' ? call.childForFieldName('function') : null;
+  if (callee?.type !== 'identifier') return null;
+  const declaration = file.resolution.resolve(callee);
+  // A local function value is not known; a function of this file or of another file of the package is.
+  if (declaration && (declaration.kind !== 'package' || declaration.node.parent?.type !== 'function_declaration')) return null;
+  file.dependsOn(callee.text);
+  for (const facts of file.packageFacts(RESULT_TYPES)) {
+    if (facts.packageName !== file.packageName) continue;
+    const results = facts.results.get(callee.text);
+    if (results) return results[index] ?? null;
+  }
+  return null;
 }
