@@ -7,7 +7,6 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
-import { CHANNEL_FIELDS } from '../server/src/engine/channel-fields';
 import { topLevelDeclarations } from '../server/src/engine/declarations';
 import type { FileFactKind } from '../server/src/engine/package';
 import { DECLARED_TYPES, RESULT_TYPES } from '../server/src/engine/declared-types';
@@ -88,7 +87,7 @@ describe('top-level declarations by their tokens', () => {
   });
 });
 
-const KINDS: FileFactKind<unknown>[] = [DECLARED_TYPES, RESULT_TYPES, FUNCTION_SUMMARIES, CHANNEL_FIELDS];
+const KINDS: FileFactKind<unknown>[] = [DECLARED_TYPES, RESULT_TYPES, FUNCTION_SUMMARIES];
 
 function standardLibraryFiles(): string[] {
   try {

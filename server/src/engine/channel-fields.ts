@@ -7,6 +7,7 @@ import type { Node } from 'web-tree-sitter';
 import { channelMake, selectOf } from './channels';
 import { GoFile } from './file';
 import type { PlaceInFile } from './goroutines';
+import { locksTaken, ownerType } from './locks';
 import { selectLoopExit } from './loops';
 import type { FileFactKind } from './package';
 import { LineIndex } from './positions';
@@ -22,6 +23,10 @@ export interface ChannelFieldUse {
   place: PlaceInFile;
   /** A receive in a select that is the body of an endless loop which some case of it leaves: the communication of that case. */
   exitCase?: PlaceInFile;
+  /** The package type whose field this is (`s.f` in a method of `*server`: server), when known. */
+  ownerType?: string;
+  /** The mutexes (MutexCall keys) the function holding the operation locks (engine/locks locksTaken), with where. */
+  takes?: { key: string; exclusive: boolean; place: PlaceInFile }[];
 }
 
 interface FileChannelFields {
@@ -36,6 +41,8 @@ interface FileChannelFields {
   uses: Map<string, ChannelFieldUse[]>;
   /** Candidates made with a buffer somewhere in the file (`f: make(chan T, n)`, `x.f = make(chan T, n)`). */
   buffered: Set<string>;
+  /** Candidates made without one (`f: make(chan T)`). */
+  unbuffered: Set<string>;
   /** The file's text, to tell whether it mentions a field at all (shared with the index: not a copy). */
   text: string;
 }
@@ -50,11 +57,10 @@ const CHANNEL_OPERATIONS = [/\.(\w+)\s*<-/g, /<-\s*[\w.]*\.(\w+)\b(?!\s*\()/g, /
  */
 export const CHANNEL_FIELDS: FileFactKind<FileChannelFields> = {
   key: 'channel-fields.uses',
-  // Functions, and the variables and constants whose values may hold function literals.
-  reads: (keyword) => keyword !== 'type',
+  // The whole file: the locks a use's function takes are keyed by their owners' declared types (type declarations).
   compute(root, path, text, own) {
     const file = own ?? new GoFile(path, text, root.tree);
-    const facts: FileChannelFields = { packageName: file.packageName, candidates: new Set(), uses: new Map(), buffered: new Set(), text };
+    const facts: FileChannelFields = { packageName: file.packageName, candidates: new Set(), uses: new Map(), buffered: new Set(), unbuffered: new Set(), text };
     if (!text.includes('<-') && !text.includes('close(')) return facts;
     for (const pattern of CHANNEL_OPERATIONS) for (const match of text.matchAll(pattern)) facts.candidates.add(match[1]);
     let lines: LineIndex | undefined;
@@ -71,6 +77,7 @@ export const CHANNEL_FIELDS: FileFactKind<FileChannelFields> = {
         if (selector) {
           const use = classify(context, selector);
           if (use === 'made-buffered') facts.buffered.add(field);
+          else if (use === 'made-unbuffered') facts.unbuffered.add(field);
           else if (use) list.push(use);
           continue;
         }
@@ -79,7 +86,7 @@ export const CHANNEL_FIELDS: FileFactKind<FileChannelFields> = {
         const element = key?.parent?.type === 'keyed_element' ? key.parent : null;
         const value = element && element.childForFieldName('key')?.id === key!.id ? element.childForFieldName('value')?.namedChild(0) : null;
         const made = value ? channelMake(file, value) : null;
-        if (made && !made.unbuffered) facts.buffered.add(field);
+        if (made) (made.unbuffered ? facts.unbuffered : facts.buffered).add(field);
       }
       facts.uses.set(field, list);
     }
@@ -97,8 +104,8 @@ function wordOccurrences(text: string, word: string): number[] {
   return found;
 }
 
-/** The name of the top-level declaration holding `offset` (by binary search over the file's declarations: no walk up the tree). */
-function topLevelNameAt(declarations: readonly Node[], offset: number): string {
+/** The top-level function or method holding `offset` (by binary search over the file's declarations: no walk up the tree). */
+function topLevelFunctionAt(declarations: readonly Node[], offset: number): Node | null {
   let low = 0;
   let high = declarations.length - 1;
   while (low <= high) {
@@ -106,9 +113,9 @@ function topLevelNameAt(declarations: readonly Node[], offset: number): string {
     const d = declarations[middle];
     if (offset < d.startIndex) high = middle - 1;
     else if (offset >= d.endIndex) low = middle + 1;
-    else return d.type === 'function_declaration' || d.type === 'method_declaration' ? (d.childForFieldName('name')?.text ?? '') : '';
+    else return d.type === 'function_declaration' || d.type === 'method_declaration' ? d : null;
   }
-  return '';
+  return null;
 }
 
 interface Context {
@@ -119,12 +126,13 @@ interface Context {
   exits: Map<number, Node | null>;
 }
 
-function classify({ file, place, declarations, exits }: Context, selector: Node): ChannelFieldUse | 'made-buffered' | null {
+function classify({ file, place, declarations, exits }: Context, selector: Node): ChannelFieldUse | 'made-buffered' | 'made-unbuffered' | null {
   let n = selector;
   while (n.parent?.type === 'parenthesized_expression') n = n.parent;
   const parent = n.parent;
   if (!parent) return null;
-  const functionName = topLevelNameAt(declarations, selector.startIndex);
+  const fn = topLevelFunctionAt(declarations, selector.startIndex);
+  const functionName = fn?.childForFieldName('name')?.text ?? '';
   const use = (kind: ChannelFieldUse['kind'], operation: Node): ChannelFieldUse => {
     const { selectCase, hasAlternative } = selectOf(operation);
     let exit: Node | null = null;
@@ -132,7 +140,9 @@ function classify({ file, place, declarations, exits }: Context, selector: Node)
       if (!exits.has(selectCase.id)) exits.set(selectCase.id, selectLoopExit(selectCase.parent, selectCase));
       exit = exits.get(selectCase.id)!;
     }
-    return { kind, hasAlternative, functionName, place: place(operation), exitCase: exit ? place(exit) : undefined };
+    const takes = kind !== 'escape' && file.text.includes('Lock()') ? locksTaken(file, operation).map((c) => ({ key: c.key, exclusive: c.exclusive, place: place(c.call) })) : undefined;
+    const owner = takes?.length ? ownerType(file, selector.childForFieldName('operand')!, fn) : undefined;
+    return { kind, hasAlternative, functionName, place: place(operation), exitCase: exit ? place(exit) : undefined, ...(takes?.length ? { takes } : {}), ...(owner ? { ownerType: owner } : {}) };
   };
   if (parent.type === 'send_statement') return parent.childForFieldName('channel')?.id === n.id ? use('send', parent) : use('escape', n);
   if (parent.type === 'unary_expression' && parent.childForFieldName('operator')?.type === '<-') return use('receive', parent);
@@ -151,7 +161,7 @@ function classify({ file, place, declarations, exits }: Context, selector: Node)
       const index = namedChildren(parent).findIndex((c) => c.id === n.id);
       const value = right ? namedChildren(right)[index] : undefined;
       const made = value ? channelMake(file, value) : null;
-      return made && !made.unbuffered ? 'made-buffered' : null;
+      return made ? (made.unbuffered ? 'made-unbuffered' : 'made-buffered') : null;
     }
     return use('escape', n);
   }
@@ -165,13 +175,14 @@ function classify({ file, place, declarations, exits }: Context, selector: Node)
  * whether some file mentions the field without using it as a channel there,
  * a use this model does not record (the value may be handed on).
  */
-export function channelFieldUses(file: GoFile, field: string): { uses: ChannelFieldUse[]; buffered: boolean; mentionedOtherwise: () => boolean } {
+export function channelFieldUses(file: GoFile, field: string): { uses: ChannelFieldUse[]; buffered: boolean; unbuffered: boolean; mentionedOtherwise: () => boolean } {
   file.dependsOn(field);
   const facts = file.packageFacts(CHANNEL_FIELDS).filter((f) => f.packageName === file.packageName);
   const mention = new RegExp(`\\.${field}\\b`);
   return {
     uses: facts.flatMap((f) => f.uses.get(field) ?? []),
     buffered: facts.some((f) => f.buffered.has(field)),
+    unbuffered: facts.some((f) => f.unbuffered.has(field)),
     mentionedOtherwise: () => facts.some((f) => !f.candidates.has(field) && f.text.includes(`.${field}`) && mention.test(f.text)),
   };
 }

@@ -26,7 +26,8 @@ import { sendToStoppedWorkers } from '../rules/send-to-stopped-workers';
 import { goroutineLeakReceive } from '../rules/goroutine-leak-receive';
 import { goroutineWithoutExit } from '../rules/goroutine-without-exit';
 import { unboundedGoroutineSpawn } from '../rules/unbounded-goroutine-spawn';
+import { channelUnderLock } from '../rules/channel-under-lock';
 
-export const RULES: readonly Rule[] = [lostCancel, discardedCancel, missingContextVariant, deferCancelInLoop, contextGrowthInLoop, loopIgnoresContext, syncmapLoadThenStore, syncmapUncheckedAssertion, syncmapLoadThenDelete, syncmapByValue, syncmapUnhashableKey, waitgroupByValue, syncmapLoadModifyStore, syncpoolPutNonPointer, backgroundContextInScope, contextInStruct, nilContext, contextValueBuiltinKey, waitgroupAddInGoroutine, goroutineLeakSend, sendToStoppedWorkers, goroutineLeakReceive, timeAfterInLoop, timeTickLeak, goroutineWithoutExit, unboundedGoroutineSpawn];
+export const RULES: readonly Rule[] = [lostCancel, discardedCancel, missingContextVariant, deferCancelInLoop, contextGrowthInLoop, loopIgnoresContext, syncmapLoadThenStore, syncmapUncheckedAssertion, syncmapLoadThenDelete, syncmapByValue, syncmapUnhashableKey, waitgroupByValue, syncmapLoadModifyStore, syncpoolPutNonPointer, backgroundContextInScope, contextInStruct, nilContext, contextValueBuiltinKey, waitgroupAddInGoroutine, goroutineLeakSend, sendToStoppedWorkers, goroutineLeakReceive, timeAfterInLoop, timeTickLeak, goroutineWithoutExit, unboundedGoroutineSpawn, channelUnderLock];
 
 export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((r) => [r.id, r]));
