@@ -9,8 +9,9 @@ import { join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import { topLevelDeclarations } from '../server/src/engine/declarations';
 import type { FileFactKind } from '../server/src/engine/package';
-import { DECLARED_TYPES, RESULT_TYPES } from '../server/src/engine/declared-types';
+import { DECLARED_TYPES, FUNCTION_STRUCT_FIELDS, RESULT_TYPES } from '../server/src/engine/declared-types';
 import { FUNCTION_SUMMARIES } from '../server/src/engine/summaries';
+import { CHANNEL_PARAMETER_SENDS } from '../server/src/engine/channel-parameters';
 import { sharedAnalyzer } from './support/analyzer';
 import { goFiles } from './support/go-files';
 
@@ -87,7 +88,7 @@ describe('top-level declarations by their tokens', () => {
   });
 });
 
-const KINDS: FileFactKind<unknown>[] = [DECLARED_TYPES, RESULT_TYPES, FUNCTION_SUMMARIES];
+const KINDS: FileFactKind<unknown>[] = [DECLARED_TYPES, FUNCTION_STRUCT_FIELDS, RESULT_TYPES, FUNCTION_SUMMARIES, CHANNEL_PARAMETER_SENDS];
 
 function standardLibraryFiles(): string[] {
   try {

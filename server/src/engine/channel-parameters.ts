@@ -13,7 +13,7 @@ import { GoFile } from './file';
 import type { PlaceInFile } from './goroutines';
 import type { FileFactKind } from './package';
 import { LineIndex } from './positions';
-import { receiverTypeName } from './summaries';
+import { declaring, packageMethodsNamed, receiverTypeName } from './summaries';
 import { namedChildren, unparen } from './syntax';
 
 /** A channel parameter its function sends on once and does nothing else with (but close it). */
@@ -32,19 +32,18 @@ interface FileChannelParameters {
   functions: Map<string, ChannelParameterSend[]>;
   /** Methods by receiver type name, then method name. */
   methods: Map<string, Map<string, ChannelParameterSend[]>>;
-  /** How many methods of each name the file declares, whatever sends they make. */
-  methodNames: Map<string, number>;
 }
 
-/** Per file: its functions and methods that send once on a channel parameter (whole files: the sends' paths are judged on the control-flow graph). */
+/** Per file: its functions and methods that send once on a channel parameter. */
 export const CHANNEL_PARAMETER_SENDS: FileFactKind<FileChannelParameters> = {
   key: 'channel-parameters.sends',
+  // The functions and methods that mention a channel (their parameters may be one), and the imports.
+  reads: (keyword, text) => keyword === 'import' || (keyword === 'func' && text.includes('chan')),
   compute(root, path, text, own) {
     const facts: FileChannelParameters = {
       packageName: root.namedChildren.find((c) => c?.type === 'package_clause')?.namedChild(0)?.text ?? '',
       functions: new Map(),
       methods: new Map(),
-      methodNames: new Map(),
     };
     let file: GoFile | undefined = own;
     let lines: LineIndex | undefined;
@@ -57,7 +56,6 @@ export const CHANNEL_PARAMETER_SENDS: FileFactKind<FileChannelParameters> = {
       const name = fn.childForFieldName('name')?.text;
       const type = fn.type === 'method_declaration' ? receiverTypeName(fn) : undefined;
       if (!name || (fn.type === 'method_declaration' && !type)) continue;
-      if (type) facts.methodNames.set(name, (facts.methodNames.get(name) ?? 0) + 1);
       const parameters = fn.childForFieldName('parameters');
       if (!parameters?.text.includes('chan') || !fn.childForFieldName('body')) continue;
       const sends = sendingParameters((file ??= new GoFile(path, text, root.tree)), fn, parameters, place);
@@ -112,6 +110,9 @@ export function goroutineParameterSends(file: GoFile, call: Node): ChannelParame
     const declaration = file.resolution.resolve(callee);
     if (declaration && (declaration.kind !== 'package' || declaration.node.parent?.type !== 'function_declaration')) return [];
     file.dependsOn(callee.text);
+    // A function of this file: its summary alone (the other files are parsed only for a function declared there).
+    if (declaration) return file.ownFact(CHANNEL_PARAMETER_SENDS).functions.get(callee.text) ?? [];
+    if (!file.siblingMentions(declaring(callee.text, false))) return [];
     for (const f of facts()) {
       const sends = f.functions.get(callee.text);
       if (sends) return sends;
@@ -127,9 +128,11 @@ export function goroutineParameterSends(file: GoFile, call: Node): ChannelParame
   const known = typeOfName(file, operand);
   const type = known && known.path === '' && known.name && known.dotImports.length === 0 ? known.name : undefined;
   if (known && !type) return [];
-  const all = facts();
+  // This file first; the others only when one declares a method of that name.
+  const all = file.siblingMentions(declaring(name, true)) ? facts() : [file.ownFact(CHANNEL_PARAMETER_SENDS)];
   if (type) return all.map((f) => f.methods.get(type)?.get(name)).find((s) => s) ?? [];
-  if (all.reduce((n, f) => n + (f.methodNames.get(name) ?? 0), 0) !== 1) return [];
+  // The package's method sets (function summaries): one type only declares a method of that name.
+  if (packageMethodsNamed(file, name).length !== 1) return [];
   for (const f of all) for (const set of f.methods.values()) if (set.has(name)) return set.get(name)!;
   return [];
 }

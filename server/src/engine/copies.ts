@@ -208,6 +208,6 @@ export function pointerParameterIsLocal(file: GoFile, copy: Copy): boolean {
   const name = fn.childForFieldName('name')?.text ?? '';
   if (!/^[a-z_]/.test(name) || name === 'main' || name === 'init') return false;
   let siblings = identifiersByFile.get(file);
-  if (!siblings) identifiersByFile.set(file, (siblings = file.packageFacts(IDENTIFIERS).slice(1)));
+  if (!siblings) identifiersByFile.set(file, (siblings = file.siblingFacts(IDENTIFIERS)));
   return !siblings.some((f) => f.names.has(name));
 }

@@ -32,7 +32,7 @@ export interface DeclaredType {
 /** Per file: its package name and the declared types of struct fields and package variables. */
 export interface FileDeclarations {
   packageName: string;
-  /** Every field of every struct type of the file (named or literal, top level or in functions), by field name. */
+  /** Every field of every struct type of the file's package-level declarations (named or literal), by field name. */
   fields: Map<string, DeclaredType[]>;
   /** The fields of the file's top-level named struct types: type name, then field name. */
   structs: Map<string, Map<string, DeclaredType>>;
@@ -132,10 +132,29 @@ function isKnown(t: DeclaredType): boolean {
   return t.literal !== '?';
 }
 
+/** `visit` for each struct type with a field list in `text`, inside function and method declarations or outside them. */
+function eachStruct(root: Node, text: string, inFunctions: boolean, visit: (struct: Node, list: Node) => void): void {
+  // Each struct type starts with its keyword: found from the text, not by visiting every node of the tree.
+  for (let i = text.indexOf('struct'); i !== -1; i = text.indexOf('struct', i + 6)) {
+    const struct = root.namedDescendantForIndex(i, i + 6);
+    if (struct?.type !== 'struct_type' || struct.startIndex !== i) continue;
+    let top: Node = struct;
+    while (top.parent && top.parent.id !== root.id) top = top.parent;
+    if ((top.type === 'function_declaration' || top.type === 'method_declaration') !== inFunctions) continue;
+    const list = namedChildren(struct).find((c) => c.type === 'field_declaration_list');
+    if (list) visit(struct, list);
+  }
+}
+
+/**
+ * Per file: the declared types of its package-level declarations (struct
+ * types, package variables). Computed from the declarations outside
+ * functions alone, so an editor keeps it across edits inside functions.
+ */
 export const DECLARED_TYPES: FileFactKind<FileDeclarations> = {
   key: 'declared-types',
-  // Struct types (declared anywhere, functions too) and package variables.
-  reads: (keyword, text) => keyword !== 'func' || text.includes('struct'),
+  outsideFunctions: true,
+  reads: (keyword) => keyword !== 'func',
   compute(root, _path, text) {
     const imports = readImports(root);
     const facts: FileDeclarations = {
@@ -145,12 +164,7 @@ export const DECLARED_TYPES: FileFactKind<FileDeclarations> = {
       variables: new Map(),
       embeds: new Map(),
     };
-    // Each struct type starts with its keyword: found from the text, not by visiting every node of the tree.
-    for (let i = text.indexOf('struct'); i !== -1; i = text.indexOf('struct', i + 6)) {
-      const struct = root.namedDescendantForIndex(i, i + 6);
-      if (struct?.type !== 'struct_type' || struct.startIndex !== i) continue;
-      const list = namedChildren(struct).find((c) => c.type === 'field_declaration_list');
-      if (!list) continue;
+    eachStruct(root, text, false, (struct, list) => {
       const declared = structFields(list, imports);
       const fields = declared.map(([f, t]): [string, DeclaredType] => [f, t ?? UNKNOWN]);
       for (const [name, type] of fields) add(facts.fields, name, type);
@@ -161,7 +175,7 @@ export const DECLARED_TYPES: FileFactKind<FileDeclarations> = {
         facts.structs.set(name, new Map(fields));
         facts.embeds.set(name, declared.flatMap(([, t, embedded]) => (embedded && t ? [t] : [])));
       }
-    }
+    });
     for (const child of namedChildren(root)) {
       if (child.type === 'var_declaration') {
         walk(child, (n) => {
@@ -181,6 +195,21 @@ export const DECLARED_TYPES: FileFactKind<FileDeclarations> = {
   },
 };
 
+/** Per file: the fields of the struct types declared inside its functions and methods, by field name. */
+export const FUNCTION_STRUCT_FIELDS: FileFactKind<{ packageName: string; fields: Map<string, DeclaredType[]> }> = {
+  key: 'declared-types.functionStructs',
+  // Functions holding a struct type with fields (not `chan struct{}`), and the imports for their fields' types.
+  reads: (keyword, text) => keyword === 'import' || (keyword === 'func' && /\bstruct\b(?!\s*\{\s*\})/.test(text)),
+  compute(root, _path, text) {
+    const imports = readImports(root);
+    const fields = new Map<string, DeclaredType[]>();
+    eachStruct(root, text, true, (_struct, list) => {
+      for (const [name, type] of structFields(list, imports)) add(fields, name, type ?? UNKNOWN);
+    });
+    return { packageName: root.namedChildren.find((c) => c?.type === 'package_clause')?.namedChild(0)?.text ?? '', fields };
+  },
+};
+
 const declarationsByFile = new WeakMap<GoFile, FileDeclarations[]>();
 
 /** The declarations of the files of `file`'s package (itself first). */
@@ -190,9 +219,17 @@ function packageDeclarations(file: GoFile): FileDeclarations[] {
   return all;
 }
 
-/** The declared types of every struct field named `name` in the package (several types may declare one). */
+/** The declared types of every struct field named `name` in the package (several types may declare one), in functions too. */
 export function fieldTypesNamed(file: GoFile, name: string): DeclaredType[] {
-  return packageDeclarations(file).flatMap((f) => f.fields.get(name) ?? []);
+  return [...packageDeclarations(file).flatMap((f) => f.fields.get(name) ?? []), ...functionStructFieldsNamed(file, name)];
+}
+
+/** The declared types of the fields named `name` of struct types declared inside the package's functions. */
+export function functionStructFieldsNamed(file: GoFile, name: string): DeclaredType[] {
+  return file
+    .packageFacts(FUNCTION_STRUCT_FIELDS)
+    .filter((f) => f.packageName === file.packageName)
+    .flatMap((f) => f.fields.get(name) ?? []);
 }
 
 /** The declared types of the package variable `name` (one, unless the package does not compile). */

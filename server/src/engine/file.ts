@@ -189,21 +189,31 @@ export class GoFile {
   private readonly facts = new Map<string, unknown>();
   private readonly siblingsReadField = new Map<string, boolean>();
 
-  /** `kind`'s fact of this file (first) and of every other file of the package. */
-  packageFacts<T>(kind: FileFactKind<T>): T[] {
+  /** `kind`'s fact of this file alone (what the package's other files say is not read). */
+  ownFact<T>(kind: FileFactKind<T>): T {
     if (!this.facts.has(kind.key)) {
       const compute = () => kind.compute(this.root, this.path, this.text, this);
       const value = this.packageIndex ? this.packageIndex.ownFact(this.path, this.text, this.root, kind, compute) : compute();
       this.facts.set(kind.key, value);
       this.packageIndex?.rememberFact(this.path, this.text, kind, value);
     }
-    // One list per kind and version of this file.
-    let all = this.packageFactLists.get(kind.key) as T[] | undefined;
-    if (!all) this.packageFactLists.set(kind.key, (all = [this.facts.get(kind.key) as T, ...(this.packageIndex?.siblingFacts(this.path, kind, this.readSibling) ?? [])]));
-    return [...all];
+    return this.facts.get(kind.key) as T;
   }
 
-  private readonly packageFactLists = new Map<string, unknown[]>();
+  /** `kind`'s fact of this file (first) and of every other file of the package. */
+  packageFacts<T>(kind: FileFactKind<T>): T[] {
+    return [this.ownFact(kind), ...this.siblingFacts(kind)];
+  }
+
+  /** `kind`'s fact of every other file of the package (this file's is not computed). */
+  siblingFacts<T>(kind: FileFactKind<T>): T[] {
+    // One list per kind and version of this file.
+    let all = this.siblingFactLists.get(kind.key) as T[] | undefined;
+    if (!all) this.siblingFactLists.set(kind.key, (all = this.packageIndex?.siblingFacts(this.path, kind, this.readSibling) ?? []));
+    return all;
+  }
+
+  private readonly siblingFactLists = new Map<string, unknown[]>();
 
   /** The siblings' texts as this version of the file first read them: each is read (and its disk entry checked) once per lint, not once per kind of fact. */
   private readonly siblingTexts = new Map<string, string | undefined>();
@@ -213,8 +223,8 @@ export class GoFile {
     for (const [path, text] of texts) if (!this.siblingTexts.has(path)) this.siblingTexts.set(path, text);
   }
 
-  /** True when another file of the package holds `name` as an identifier (PackageIndex.siblingMentions). */
-  siblingMentions(name: string): boolean {
+  /** True when another file of the package holds `name` as an identifier, or a match of a pattern (PackageIndex.siblingMentions). */
+  siblingMentions(name: string | RegExp): boolean {
     return this.packageIndex?.siblingMentions(this.path, name, this.readSibling) ?? false;
   }
 

@@ -746,7 +746,7 @@ export function foreverFunctionElsewhere(file: GoFile, goStatement: Node): Forev
     if (methodsNamed(file, name).length > 0) return null;
   }
   if (!name) return null;
-  const siblings = file.packageFacts(FOREVER_FUNCTIONS).slice(1).filter((f) => f.packageName === file.packageName);
+  const siblings = file.siblingFacts(FOREVER_FUNCTIONS).filter((f) => f.packageName === file.packageName);
   if (method && methodsNamedElsewhere(file, name) !== 1) return null;
   const found = siblings.flatMap((f) => f.functions).filter((f) => f.name === name && f.method === method);
   return found.length === 1 ? found[0] : null;

@@ -7,7 +7,7 @@ import type { Node } from 'web-tree-sitter';
 import { fieldTypeOf, typeOfName } from './declared-types';
 import type { GoFile } from './file';
 import { receiverTypeName } from './summaries';
-import { enclosingFunction, isAncestor, isFunction, namedChildren, unparen, walk } from './syntax';
+import { enclosingFunction, isAncestor, namedChildren, unparen } from './syntax';
 
 export interface MutexCall {
   /** `<owner type>.<field>` (`server.mu`), or `<owner type>` for a mutex the owner embeds. */
@@ -66,19 +66,39 @@ function topFunction(node: Node): Node | null {
   return fn;
 }
 
+/** Per version of a file: mutexCallsIn and locksTaken by function id (every channel operation of a function asks). */
+const callsByFile = new WeakMap<GoFile, Map<number, MutexCall[]>>();
+const takenByFile = new WeakMap<GoFile, Map<number, MutexCall[]>>();
+
+function memo(cache: WeakMap<GoFile, Map<number, MutexCall[]>>, file: GoFile, fn: Node, compute: () => MutexCall[]): MutexCall[] {
+  let byFunction = cache.get(file);
+  if (!byFunction) cache.set(file, (byFunction = new Map()));
+  let calls = byFunction.get(fn.id);
+  if (!calls) byFunction.set(fn.id, (calls = compute()));
+  return calls;
+}
+
 /** The mutex calls of `fn`'s own body (not of the function literals in it), in source order. */
 export function mutexCallsIn(file: GoFile, fn: Node): MutexCall[] {
+  return memo(callsByFile, file, fn, () => findMutexCalls(file, fn));
+}
+
+/** `.Lock()`, `.RLock()`, `.Unlock()`, `.RUnlock()` in a text: the method name starts one past the match. */
+const MUTEX_METHOD = /\.(R?Lock|R?Unlock)\(\)/g;
+
+function findMutexCalls(file: GoFile, fn: Node): MutexCall[] {
   const body = fn.childForFieldName('body');
-  if (!body || !/\b(R?Lock|R?Unlock)\(\)/.test(body.text)) return [];
+  if (!body) return [];
   const calls: MutexCall[] = [];
-  walk(body, (n) => {
-    if (n.id !== body.id && isFunction(n)) return false;
-    if (n.type === 'call_expression') {
-      const m = mutexCall(file, n);
-      if (m) calls.push(m);
-    }
-    return true;
-  });
+  // Found from the text, not by visiting every node of the body.
+  for (const match of body.text.matchAll(MUTEX_METHOD)) {
+    const at = body.startIndex + match.index! + 1;
+    const field = file.root.namedDescendantForIndex(at, at + match[1].length);
+    const call = field?.type === 'field_identifier' ? field.parent?.parent : null;
+    if (call?.type !== 'call_expression' || enclosingFunction(call)?.id !== fn.id) continue;
+    const m = mutexCall(file, call);
+    if (m) calls.push(m);
+  }
   return calls;
 }
 
@@ -107,37 +127,46 @@ export function heldAt(file: GoFile, fn: Node, at: Node): MutexCall[] {
  */
 export function locksTaken(file: GoFile, at: Node): MutexCall[] {
   const fn = enclosingFunction(at);
-  const body = fn?.childForFieldName('body');
-  if (!fn || !body) return [];
+  return fn ? memo(takenByFile, file, fn, () => takenBy(file, fn)) : [];
+}
+
+function takenBy(file: GoFile, fn: Node): MutexCall[] {
+  const body = fn.childForFieldName('body');
+  if (!body) return [];
   const found = mutexCallsIn(file, fn).filter((c) => c.kind === 'lock' && !c.deferred);
-  // One level of calls: methods of this file locking a mutex of the same owner type.
-  const methods = fileMethods(file);
-  walk(body, (n) => {
-    if (n.id !== body.id && isFunction(n)) return false;
-    if (n.type !== 'call_expression') return true;
-    const callee = n.childForFieldName('function');
-    const name = callee?.type === 'selector_expression' ? callee.childForFieldName('field')?.text : undefined;
-    const candidates = name ? (methods.get(name) ?? []) : [];
-    if (candidates.length === 1 && candidates[0].id !== fn.id) {
-      for (const c of mutexCallsIn(file, candidates[0])) if (c.kind === 'lock' && !c.deferred) found.push(c);
+  // One level of calls: `x.m(...)` of a method of this file (declared once) that locks; found by its name in the text.
+  for (const [name, method] of lockingMethods(file)) {
+    if (method.id === fn.id) continue;
+    const text = body.text;
+    for (let i = text.indexOf(`.${name}(`); i !== -1; i = text.indexOf(`.${name}(`, i + 1)) {
+      const at = body.startIndex + i + 1;
+      const field = file.root.namedDescendantForIndex(at, at + name.length);
+      const selector = field?.type === 'field_identifier' ? field.parent : null;
+      const call = selector?.parent;
+      if (call?.type !== 'call_expression' || call.childForFieldName('function')?.id !== selector!.id || enclosingFunction(call)?.id !== fn.id) continue;
+      for (const c of mutexCallsIn(file, method)) if (c.kind === 'lock' && !c.deferred) found.push(c);
+      break;
     }
-    return true;
-  });
+  }
   return found;
 }
 
-const methodsByFile = new WeakMap<GoFile, Map<string, Node[]>>();
+const lockersByFile = new WeakMap<GoFile, Map<string, Node>>();
 
-function fileMethods(file: GoFile): Map<string, Node[]> {
-  let methods = methodsByFile.get(file);
-  if (!methods) {
-    methods = new Map();
+/** The methods of the file, declared once by their name, whose own body locks a mutex (not under `defer`). */
+function lockingMethods(file: GoFile): Map<string, Node> {
+  let lockers = lockersByFile.get(file);
+  if (!lockers) {
+    const byName = new Map<string, Node[]>();
     for (const n of namedChildren(file.root)) {
-      if (n.type !== 'method_declaration') continue;
-      const name = n.childForFieldName('name')?.text;
-      if (name) methods.set(name, [...(methods.get(name) ?? []), n]);
+      const name = n.type === 'method_declaration' ? n.childForFieldName('name')?.text : undefined;
+      if (name) byName.set(name, [...(byName.get(name) ?? []), n]);
     }
-    methodsByFile.set(file, methods);
+    lockers = new Map();
+    for (const [name, methods] of byName) {
+      if (methods.length === 1 && mutexCallsIn(file, methods[0]).some((c) => c.kind === 'lock' && !c.deferred)) lockers.set(name, methods[0]);
+    }
+    lockersByFile.set(file, lockers);
   }
-  return methods;
+  return lockers;
 }

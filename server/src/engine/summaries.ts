@@ -100,6 +100,36 @@ function nilComparison(name: string): RegExp {
   return new RegExp(`\\b${name}\\s*[!=]=\\s*nil\\b|\\bnil\\s*[!=]=\\s*${name}\\b`);
 }
 
+const derivingByFile = new WeakMap<GoFile, Map<string, Node>>();
+
+/** The functions of this file with results whose body derives a context, by name (candidates for derivesContextFrom). */
+function ownDerivingFunctions(file: GoFile): Map<string, Node> {
+  let byName = derivingByFile.get(file);
+  if (!byName) {
+    byName = new Map();
+    for (const fn of namedChildren(file.root)) {
+      const name = fn.type === 'function_declaration' && fn.childForFieldName('result') ? fn.childForFieldName('name')?.text : undefined;
+      if (name && DERIVES.test(fn.childForFieldName('body')?.text ?? '')) byName.set(name, fn);
+    }
+    derivingByFile.set(file, byName);
+  }
+  return byName;
+}
+
+/** Per version of a file: the derived-context parameter of its functions (FunctionSummary.derivesContextFrom) by id. */
+const derivedByFile = new WeakMap<GoFile, Map<number, number | undefined>>();
+
+/** derivesContextFrom of a function of this very file, worked out for it alone (not the file's whole summary). */
+function ownDerivedIndex(file: GoFile, fn: Node): number | undefined {
+  let byFunction = derivedByFile.get(file);
+  if (!byFunction) derivedByFile.set(file, (byFunction = new Map()));
+  if (!byFunction.has(fn.id)) {
+    const body = fn.childForFieldName('body');
+    byFunction.set(fn.id, fn.childForFieldName('result') && body && DERIVES.test(body.text) ? derivedParameterIndex(file, fn, body) : undefined);
+  }
+  return byFunction.get(fn.id);
+}
+
 /** The index of the parameter every return of the function derives its first value from (`return context.WithValue(ctx, k, v)`), if one. */
 function derivedParameterIndex(file: GoFile, fn: Node, body: Node): number | undefined {
   const parameters = namedChildren(fn.childForFieldName('parameters')!).flatMap((p) =>
@@ -135,9 +165,22 @@ function packageSummaries(file: GoFile): FileSummaries[] {
   return file.packageFacts(FUNCTION_SUMMARIES).filter((f) => f.packageName === file.packageName);
 }
 
+/**
+ * The text of a declaration of function (or method) `name`: another file is
+ * read for a summary only when its text holds one (a call of a builtin or of
+ * another package's function then costs no parse).
+ */
+export function declaring(name: string, method: boolean): RegExp {
+  return new RegExp(method ? `\\bfunc\\s*\\([^)]*\\)\\s*${name}\\s*[\\[(]` : `\\bfunc\\s+${name}\\s*[\\[(]`);
+}
+
 /** The method `name` declared on the package type `typeName` in any file of the package, if one (not promoted through embedding). */
 export function packageMethod(file: GoFile, typeName: string, name: string): FunctionSummary | null {
   file.dependsOn(name);
+  // This file first: the others are read (and parsed) only when it does not declare it.
+  const own = file.ownFact(FUNCTION_SUMMARIES).methods.get(typeName)?.get(name);
+  if (own) return own;
+  if (!file.siblingMentions(declaring(name, true))) return null;
   for (const facts of packageSummaries(file)) {
     const method = facts.methods.get(typeName)?.get(name);
     if (method) return method;
@@ -148,22 +191,39 @@ export function packageMethod(file: GoFile, typeName: string, name: string): Fun
 /** Every method named `name` that a type of the package declares. */
 export function packageMethodsNamed(file: GoFile, name: string): FunctionSummary[] {
   file.dependsOn(name);
-  return packageSummaries(file).flatMap((f) => [...f.methods.values()].flatMap((set) => set.get(name) ?? []));
+  const facts = file.siblingMentions(declaring(name, true)) ? packageSummaries(file) : [file.ownFact(FUNCTION_SUMMARIES)];
+  return facts.flatMap((f) => [...f.methods.values()].flatMap((set) => set.get(name) ?? []));
 }
 
 /** How many types declared in the package's other files have a method named `name`. */
 export function methodsNamedElsewhere(file: GoFile, name: string): number {
   file.dependsOn(name);
-  return packageSummaries(file)
-    .slice(1)
+  if (!file.siblingMentions(declaring(name, true))) return 0;
+  return file
+    .siblingFacts(FUNCTION_SUMMARIES)
+    .filter((f) => f.packageName === file.packageName)
     .reduce((n, f) => n + [...f.methods.values()].filter((set) => set.has(name)).length, 0);
 }
 
 /** The package function `name`, declared in any file of the package, if one that mentions `Context`. */
 export function packageFunction(file: GoFile, name: string): FunctionSummary | null {
   file.dependsOn(name);
+  const own = file.ownFact(FUNCTION_SUMMARIES).functions.get(name);
+  if (own) return own;
+  if (!file.siblingMentions(declaring(name, false))) return null;
   for (const facts of packageSummaries(file)) {
     const fn = facts.functions.get(name);
+    if (fn) return fn;
+  }
+  return null;
+}
+
+/** The function `name` of another file of the package (one this file does not declare), if one that mentions `Context`. */
+function siblingFunction(file: GoFile, name: string): FunctionSummary | null {
+  file.dependsOn(name);
+  if (!file.siblingMentions(declaring(name, false))) return null;
+  for (const facts of file.siblingFacts(FUNCTION_SUMMARIES)) {
+    const fn = facts.packageName === file.packageName ? facts.functions.get(name) : undefined;
     if (fn) return fn;
   }
   return null;
@@ -192,11 +252,15 @@ export function derivingCallOrSummary(file: GoFile, call: Node): DerivingCall | 
   if (direct || call.type !== 'call_expression') return direct;
   const callee = call.childForFieldName('function');
   if (callee?.type !== 'identifier') return null;
-  const index = packageFunction(file, callee.text)?.derivesContextFrom;
-  if (index === undefined) return null;
-  // A local function value is not known; a function of this file or of another file of the package is (names first: resolving costs more).
+  // Names first (resolving costs more): a function of this file whose body derives a context, or a name another file
+  // declares as a function, when one of them derives a context at all.
+  const own = ownDerivingFunctions(file).get(callee.text);
+  if (!own && !(file.siblingMentions(DERIVES) && file.siblingMentions(declaring(callee.text, false)))) return null;
+  // A local function value is not known; a function of this file or of another file of the package is.
   const declaration = file.resolution.resolve(callee);
-  if (declaration && (declaration.kind !== 'package' || declaration.node.parent?.type !== 'function_declaration')) return null;
+  if (declaration && (declaration.kind !== 'package' || declaration.node.parent?.id !== own?.id)) return null;
+  const index = own && declaration ? ownDerivedIndex(file, own) : siblingFunction(file, callee.text)?.derivesContextFrom;
+  if (index === undefined) return null;
   const args = call.childForFieldName('arguments');
   const list = args ? namedChildren(args) : [];
   if (index >= list.length || args?.children.some((c) => c?.type === '...')) return null;

@@ -9,7 +9,7 @@ import type { Node } from 'web-tree-sitter';
 import type { GoFile } from './file';
 import type { Imports } from './imports';
 import type { PackageIndex } from './package';
-import { declaredTypeOrValue, DECLARED_TYPES, typeOfName, isNamedType, type DeclaredType, type FileDeclarations } from './declared-types';
+import { declaredTypeOrValue, DECLARED_TYPES, functionStructFieldsNamed, typeOfName, isNamedType, type DeclaredType, type FileDeclarations } from './declared-types';
 import { isTerminating } from './loops';
 import { enclosingFunction, isAncestor, isFunction, mentionsIdentifier, namedChildren, statementsOf, topLevelFunction, unparen, walk } from './syntax';
 
@@ -103,6 +103,13 @@ function syncFactsOf(declarations: FileDeclarations): SyncFacts {
   return facts;
 }
 
+/** The kind of a field of a struct declared in a function: sync.Map/Pool, or a package type that embeds one. */
+function fieldKind(t: DeclaredType, facts: readonly SyncFacts[]): FieldKind {
+  for (const k of ['Map', 'Pool'] as const) if (isNamedType(t, SYNC_PATH, k)) return k;
+  if (t.path !== '' || !t.name) return 'other';
+  return facts.some((f) => f.embedding.has(t.name)) ? 'Map' : facts.some((f) => f.embeddingPool.has(t.name)) ? 'Pool' : 'other';
+}
+
 /** Facts of this package's files (siblings of another package, such as `x_test`, are left out). */
 function packageSyncFacts(file: GoFile): SyncFacts[] {
   let cached = factsByFile.get(file);
@@ -157,10 +164,11 @@ export function isSyncValue(file: GoFile, expression: Node, syncType: TrackedSyn
     if (!operand || (operand.type === 'identifier' && file.resolution.resolve(operand)?.kind === 'import')) return false;
     if (operand.type === 'identifier' && !file.resolution.resolve(operand) && file.imports.byName.has(operand.text)) return false;
     const field = e.childForFieldName('field')?.text ?? '';
-    const kinds = packageSyncFacts(file)
-      .map((f) => f.fields.get(field))
-      .filter((s): s is Set<FieldKind> => !!s);
-    return kindsAgree(kinds, syncType);
+    const facts = packageSyncFacts(file);
+    const kinds = facts.map((f) => f.fields.get(field)).filter((s): s is Set<FieldKind> => !!s);
+    // Fields of struct types declared inside functions count too (`var state struct{ seen sync.Map }`).
+    const local = functionStructFieldsNamed(file, field).map((t) => new Set([fieldKind(t, facts)]));
+    return kindsAgree([...kinds, ...local], syncType);
   }
   return false;
 }

@@ -39,6 +39,8 @@ function check(operation: Node, selector: Node, kind: 'send' | 'receive', contex
   // A handoff is not a deadlock: the operation runs only when the other side said, under the mutex, that it waits.
   const held = heldAt(file, fn, operation).filter((lock) => !handoffGuard(operation, lock));
   if (held.length === 0) return;
+  // The other side's locks are read from other functions: an edit of one that holds the mutex's name lints this again.
+  for (const lock of held) file.dependsOn(lock.key);
   const field = selector.childForFieldName('field')!.text;
   const { uses, buffered, unbuffered, mentionedOtherwise } = channelFieldUses(file, field);
   // Only a channel the package makes without a buffer (a buffered one may have room), handed nowhere else.
@@ -49,7 +51,7 @@ function check(operation: Node, selector: Node, kind: 'send' | 'receive', contex
   const owner = ownerType(file, selector.childForFieldName('operand')!);
   const partners = uses.filter((u) => wanted.includes(u.kind) && !(u.place.path === file.path && u.functionName === own) && !(owner && u.ownerType && u.ownerType !== owner));
   if (partners.length === 0) return;
-  // Every partner takes one of the held mutexes (one side at least exclusively) before it reaches its operation again.
+  // Every partner locks one of the held mutexes (one side at least exclusively): while it waits for it, it is not at its operation.
   const blocking = (lock: MutexCall) => partners.map((p) => p.takes?.find((t) => t.key === lock.key && (t.exclusive || lock.exclusive)));
   const lock = held.find((l) => blocking(l).every((t) => t));
   if (!lock || mentionedOtherwise()) return;
