@@ -13,7 +13,7 @@ import { GoFile } from './file';
 import type { PlaceInFile } from './goroutines';
 import type { FileFactKind } from './package';
 import { LineIndex } from './positions';
-import { declaring, packageMethodsNamed, receiverTypeName } from './summaries';
+import { declaring, packageMethodsNamed, receiverTypeName, setByOwner, type ByOwner } from './summaries';
 import { namedChildren, unparen } from './syntax';
 
 /** A channel parameter its function sends on once and does nothing else with (but close it). */
@@ -26,12 +26,9 @@ export interface ChannelParameterSend {
   send: PlaceInFile;
 }
 
-interface FileChannelParameters {
+/** Per file: the functions and methods that send once on a channel parameter. */
+interface FileChannelParameters extends ByOwner<ChannelParameterSend[]> {
   packageName: string;
-  /** Package functions by name. */
-  functions: Map<string, ChannelParameterSend[]>;
-  /** Methods by receiver type name, then method name. */
-  methods: Map<string, Map<string, ChannelParameterSend[]>>;
 }
 
 /** Per file: its functions and methods that send once on a channel parameter. */
@@ -59,14 +56,7 @@ export const CHANNEL_PARAMETER_SENDS: FileFactKind<FileChannelParameters> = {
       const parameters = fn.childForFieldName('parameters');
       if (!parameters?.text.includes('chan') || !fn.childForFieldName('body')) continue;
       const sends = sendingParameters((file ??= new GoFile(path, text, root.tree)), fn, parameters, place);
-      if (sends.length === 0) continue;
-      if (!type) {
-        facts.functions.set(name, sends);
-        continue;
-      }
-      let set = facts.methods.get(type);
-      if (!set) facts.methods.set(type, (set = new Map()));
-      set.set(name, sends);
+      if (sends.length > 0) setByOwner(facts, type, name, sends);
     }
     return facts;
   },

@@ -33,12 +33,26 @@ export interface FunctionSummary {
   derivesContextFrom?: number;
 }
 
-interface FileSummaries {
+/** A file's facts about its functions by name, and about its methods by receiver type name, then method name. */
+export interface ByOwner<T> {
+  functions: Map<string, T>;
+  methods: Map<string, Map<string, T>>;
+}
+
+/** Records `value` for the function `name`, or for the method `name` of the type `receiverType`. */
+export function setByOwner<T>(facts: ByOwner<T>, receiverType: string | undefined, name: string, value: T): void {
+  if (!receiverType) {
+    facts.functions.set(name, value);
+    return;
+  }
+  let set = facts.methods.get(receiverType);
+  if (!set) facts.methods.set(receiverType, (set = new Map()));
+  set.set(name, value);
+}
+
+/** Per file: package functions that mention `Context`, and methods. */
+interface FileSummaries extends ByOwner<FunctionSummary> {
   packageName: string;
-  /** Package functions that mention `Context`, by name. */
-  functions: Map<string, FunctionSummary>;
-  /** Methods by receiver type name, then method name. */
-  methods: Map<string, Map<string, FunctionSummary>>;
 }
 
 /**
@@ -68,12 +82,8 @@ export const FUNCTION_SUMMARIES: FileFactKind<FileSummaries> = {
           const index = derivedParameterIndex((file ??= new GoFile(path, text, root.tree)), fn, body);
           if (index !== undefined) summary.derivesContextFrom = index;
         }
-        facts.functions.set(name, summary);
-        continue;
       }
-      let set = facts.methods.get(type);
-      if (!set) facts.methods.set(type, (set = new Map()));
-      set.set(name, summary);
+      setByOwner(facts, type, name, summary);
     }
     return facts;
   },
