@@ -127,10 +127,10 @@ function check(context: RuleContext, goStatement: Node, literal: Node, fn: Node,
   // Each run of the goroutine sends at most once (`if err != nil { ch <- err; return }; ch <- v`; in a loop, the send
   // leaves it: `for { if _, err := s.Recv(); err != nil { stop <- true; break } }`).
   const once = atMostOneOnEachPath(file, literal, sends.map((u) => u.operation));
-  if (returned && !once) return checkGenerator(context, channel, goStatement, sends, fn, reference.text);
+  if (returned && !once) return checkReturned(context, channel, goStatement, sends[0], fn, reference.text, 'generator');
   if (!once) return;
   const send = sends[0];
-  if (returned) return checkFuture(context, channel, goStatement, send, fn, reference.text);
+  if (returned) return checkReturned(context, channel, goStatement, send, fn, reference.text, 'future');
   if (sends.every((u) => skippedOnShutdown(u.operation, literal, fn)) || drainedUntilClosed(outside, fn)) return;
   const sender: Sender = { start: send.operation.startIndex, end: send.operation.endIndex, what: 'this send', related: [] };
   // A closure started by several go statements may have more goroutines in flight than one buffer slot holds.
@@ -197,54 +197,44 @@ function startedOnce(file: GoFile, goStatement: Node, literal: Node): boolean {
 }
 
 /**
- * A future: the function returns the channel its goroutine sends one result
- * on, and a caller of the package waits for it in a select with another way
- * out (a timeout, ctx.Done()): when that case wins, the send blocks forever.
+ * The function returns the channel its goroutine sends on, and a caller of
+ * the package may stop receiving: a *future* (one result) waited for in a
+ * select with another way out (a timeout, ctx.Done()), or a *generator*
+ * (values sent in a loop) whose range a caller leaves early; or the channel
+ * is thrown away. The send then blocks forever. The buffer fix only for a
+ * future: a buffer of one holds its one result, while for a generator it
+ * only postpones the block (its send should select on a done channel or the
+ * caller's context).
  */
-function checkFuture(context: RuleContext, channel: LocalChannel, goStatement: Node, send: ChannelUse, fn: Node, name: string): void {
+function checkReturned(context: RuleContext, channel: LocalChannel, goStatement: Node, send: ChannelUse, fn: Node, name: string, shape: 'future' | 'generator'): void {
   const { file } = context;
   if (loopAround(goStatement, channel)) return;
-  const waits = abandoningWaits(file, fn).filter((w) => w.kind !== 'range');
+  // A future's caller that ranges receives its one value; a generator's caller waiting in a select takes each value as it comes.
+  const waits = abandoningWaits(file, fn).filter((w) => w.kind !== (shape === 'future' ? 'range' : 'select'));
   if (waits.length === 0) return;
   const fnName = functionDisplayName(fn);
+  const stops = shape === 'future' ? 'may stop waiting for it (a select with another case)' : 'may stop ranging over it early';
   const related = waits.map((w) =>
-    relatedPlace(file, w.place, w.kind === 'select' ? `when this case is chosen, the channel ${fnName} returned is never received from` : `the channel ${fnName} returns is thrown away here: nothing receives from it`),
+    relatedPlace(
+      file,
+      w.place,
+      w.kind === 'dropped'
+        ? `the channel ${fnName} returns is thrown away here: nothing receives from it`
+        : w.kind === 'select'
+          ? `when this case is chosen, the channel ${fnName} returned is never received from`
+          : `this leaves the range over the channel ${fnName} returns while its goroutine may still send`,
+    ),
   );
-  const how = waits.every((w) => w.kind === 'dropped') ? 'throw it away' : waits.every((w) => w.kind === 'select') ? 'may stop waiting for it (a select with another case)' : 'may stop waiting for it or throw it away';
+  const how = waits.every((w) => w.kind === 'dropped') ? 'throw it away' : waits.some((w) => w.kind === 'dropped') ? `${stops.replace(/ \(.*\)$/, '')} or throw it away` : stops;
   context.report({
     start: send.operation.startIndex,
     end: send.operation.endIndex,
-    message: `${name} is unbuffered and ${fnName} returns it to callers that ${how}, so this send can block forever and the goroutine leak`,
+    message:
+      shape === 'future'
+        ? `${name} is unbuffered and ${fnName} returns it to callers that ${how}, so this send can block forever and the goroutine leak`
+        : `${name} is unbuffered and ${fnName} returns it to callers that ${how}, so this send blocks forever once they stop and the goroutine leaks`,
     related,
-    fixes: capacityFix(channel, '1', `Give ${name} a buffer of 1`),
-    severity: shownByDefault(file),
-  });
-}
-
-/**
- * A generator: the function returns the channel its goroutine sends values
- * on in a loop, and a caller of the package ranges over it and can leave the
- * range early (a `return` or `break` on a match, an error) or throws it
- * away: the goroutine then blocks forever on its next send. No fix: a buffer
- * only postpones the block; the send should also select on a done channel or
- * the caller's context.
- */
-function checkGenerator(context: RuleContext, channel: LocalChannel, goStatement: Node, sends: ChannelUse[], fn: Node, name: string): void {
-  const { file } = context;
-  if (loopAround(goStatement, channel)) return;
-  const waits = abandoningWaits(file, fn).filter((w) => w.kind !== 'select');
-  if (waits.length === 0) return;
-  const fnName = functionDisplayName(fn);
-  const related = waits.map((w) =>
-    relatedPlace(file, w.place, w.kind === 'range' ? `this leaves the range over the channel ${fnName} returns while its goroutine may still send` : `the channel ${fnName} returns is thrown away here: nothing receives from it`),
-  );
-  const how = waits.every((w) => w.kind === 'dropped') ? 'throw it away' : waits.every((w) => w.kind === 'range') ? 'may stop ranging over it early' : 'may stop ranging over it early or throw it away';
-  const send = sends[0];
-  context.report({
-    start: send.operation.startIndex,
-    end: send.operation.endIndex,
-    message: `${name} is unbuffered and ${fnName} returns it to callers that ${how}, so this send blocks forever once they stop and the goroutine leaks`,
-    related,
+    fixes: shape === 'future' ? capacityFix(channel, '1', `Give ${name} a buffer of 1`) : [],
     severity: shownByDefault(file),
   });
 }
