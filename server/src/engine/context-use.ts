@@ -1,24 +1,15 @@
 // How code uses contexts, as far as syntax shows it: which calls create an
 // empty context (context.Background, context.TODO), which calls take a
-// context as their first argument, which functions of a file declare a
-// context.Context first parameter, built-in key types of context.WithValue,
+// context as their first argument, what a function of the package does with
+// the context it is given (read from the package model's function
+// summaries), built-in key types of context.WithValue,
 // and the comments and code shapes that say "this work is detached on purpose".
 import type { Node } from 'web-tree-sitter';
 import { contextInScope, type ContextInScope } from './context';
 import type { GoFile } from './file';
-import type { Imports } from './imports';
 import { isNamedType, packageTypeOfName } from './declared-types';
 import { ignoresContextParameter, packageFunction, packageMethod, packageMethodsNamed, type FunctionSummary } from './summaries';
 import { enclosingFunction, namedChildren, topLevelFunction, unparen } from './syntax';
-
-/** True when a type expression names context.Context, given a file's import table. */
-export function namesContextType(imports: Imports, type: Node): boolean {
-  if (type.type === 'qualified_type') {
-    const pkg = type.childForFieldName('package')?.text;
-    return type.childForFieldName('name')?.text === 'Context' && !!pkg && imports.byName.get(pkg) === 'context';
-  }
-  return type.type === 'type_identifier' && type.text === 'Context' && imports.dotImported.has('context');
-}
 
 const PANICS = 'gets a nil context and panics as soon as it calls a method of it (Done, Err, Value)';
 

@@ -39,7 +39,7 @@ export function ownerType(file: GoFile, operand: Node, fn: Node | null = topFunc
 }
 
 /** `x.mu.Lock()`, `x.mu.RUnlock()`, `x.Lock()`...: the mutex call, when its owner's type is known. */
-export function mutexCall(file: GoFile, call: Node): MutexCall | null {
+function mutexCall(file: GoFile, call: Node): MutexCall | null {
   const callee = call.childForFieldName('function');
   if (callee?.type !== 'selector_expression') return null;
   const method = METHODS[callee.childForFieldName('field')?.text ?? ''];
@@ -79,7 +79,7 @@ function memo(cache: WeakMap<GoFile, Map<number, MutexCall[]>>, file: GoFile, fn
 }
 
 /** The mutex calls of `fn`'s own body (not of the function literals in it), in source order. */
-export function mutexCallsIn(file: GoFile, fn: Node): MutexCall[] {
+function mutexCallsIn(file: GoFile, fn: Node): MutexCall[] {
   return memo(callsByFile, file, fn, () => findMutexCalls(file, fn));
 }
 
