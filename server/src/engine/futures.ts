@@ -6,6 +6,7 @@
 // left blocked.
 import type { Node } from 'web-tree-sitter';
 import { isReceive } from './blocking';
+import { emptyContextCall } from './context-use';
 import { packageTypeOfName } from './declared-types';
 import { receiverTypeName } from './summaries';
 import { GoFile } from './file';
@@ -33,7 +34,16 @@ export interface AbandoningWait {
   place: PlaceInFile;
   /** Where the call or the receive is: a function waiting for its own result is not judged. */
   at: number;
+  /**
+   * The call's context arguments the caller cannot cancel, by argument
+   * index: 'empty' for `context.Background()`/`TODO()`, 'inherited' for the
+   * caller's own context parameter, never reassigned (no
+   * `ctx, cancel = context.WithCancel(ctx)` in the caller).
+   */
+  uncancelled?: Record<number, UncancelledContext>;
 }
+
+export type UncancelledContext = 'empty' | 'inherited';
 
 interface FileWaits {
   packageName: string;
@@ -67,7 +77,9 @@ export const ABANDONING_WAITS: FileFactKind<FileWaits> = {
         if (!receive || !callee) continue;
         const other = cases.find((c) => c.id !== clause.id)!;
         const header = other.type === 'default_case' ? other.child(0)! : other.childForFieldName('communication')!;
-        facts.waits.push({ ...callee, kind: 'select', place: place(header), at: receive.startIndex });
+        // The other case waiting for the end of the very context passed ends the goroutine's wait too.
+        const waitsFor = other.type === 'communication_case' ? doneOperand(other.childForFieldName('communication')) : null;
+        facts.waits.push({ ...callee, kind: 'select', place: place(header), at: receive.startIndex, ...uncancelledContexts(file, call!, waitsFor?.text) });
       }
     }
     for (const loop of text.includes('range') ? root.descendantsOfType('for_statement') : []) {
@@ -75,16 +87,82 @@ export const ABANDONING_WAITS: FileFactKind<FileWaits> = {
       const call = ranged ? rangedCall(file, unparen(ranged)) : null;
       const callee = call ? calleeOf(file, call) : null;
       const exit = callee ? earlyExit(loop!) : null;
-      if (callee && exit) facts.waits.push({ ...callee, kind: 'range', place: place(exit), at: loop!.startIndex });
+      if (callee && exit) facts.waits.push({ ...callee, kind: 'range', place: place(exit), at: loop!.startIndex, ...uncancelledContexts(file, call!) });
     }
     for (const statement of root.descendantsOfType(['expression_statement', 'assignment_statement'])) {
       const call = statement ? droppedCall(statement) : null;
       const callee = call ? calleeOf(file, call) : null;
-      if (call && callee) facts.waits.push({ ...callee, kind: 'dropped', place: place(call), at: call.startIndex });
+      if (call && callee) facts.waits.push({ ...callee, kind: 'dropped', place: place(call), at: call.startIndex, ...uncancelledContexts(file, call) });
     }
     return facts;
   },
 };
+
+/** The context arguments of `call` that its caller cannot cancel (see AbandoningWait.uncancelled). */
+function uncancelledContexts(file: GoFile, call: Node, except?: string): Pick<AbandoningWait, 'uncancelled'> {
+  const args = call.childForFieldName('arguments');
+  if (!args) return {};
+  let uncancelled: Record<number, UncancelledContext> | undefined;
+  namedChildren(args).forEach((argument, index) => {
+    const a = unparen(argument);
+    const origin = a.type === 'call_expression' ? (emptyContextCall(file, a) ? 'empty' : undefined) : a.type === 'identifier' && a.text !== except && unassignedContextParameter(file, a) !== null ? 'inherited' : undefined;
+    if (origin) (uncancelled ??= {})[index] = origin;
+  });
+  return uncancelled ? { uncancelled } : {};
+}
+
+/**
+ * When `name` refers to a context.Context parameter of its function that no
+ * assignment of that function writes (not even one declaring another
+ * variable of the same name, which it might be): the parameter's index.
+ */
+function unassignedContextParameter(file: GoFile, name: Node): number | null {
+  const declaration = file.resolution.resolve(name);
+  const parameter = declaration?.node.parent;
+  if (declaration?.kind === 'package' || parameter?.type !== 'parameter_declaration' || parameter.parent?.type !== 'parameter_list') return null;
+  const type = parameter.childForFieldName('type');
+  const fn = parameter.parent.parent;
+  if (!type || !fn || !file.isPackageType(type, 'context', 'Context') || parameter.parent.id !== fn.childForFieldName('parameters')?.id) return null;
+  const body = fn.childForFieldName('body');
+  const written = body?.descendantsOfType(['assignment_statement', 'short_var_declaration']).some((s) =>
+    s?.childForFieldName('left')?.namedChildren.some((target) => target?.type === 'identifier' && target.text === name.text),
+  );
+  if (written) return null;
+  let index = 0;
+  for (const p of namedChildren(parameter.parent)) {
+    if (p.id === parameter.id) return index + p.childrenForFieldName('name').findIndex((n) => n?.id === declaration!.node.id);
+    index += Math.max(1, p.childrenForFieldName('name').length);
+  }
+  return null;
+}
+
+/**
+ * A send of `fn`'s goroutine that waits in a select whose only other case is
+ * `<-ctx.Done()` of `fn`'s own context parameter, never reassigned in `fn`:
+ * that parameter's index. The goroutine then waits until the context its
+ * caller passed ends.
+ */
+export function doneParameterGuard(file: GoFile, fn: Node, send: Node): number | null {
+  const clause = send.parent;
+  const select = clause?.type === 'communication_case' ? clause.parent : null;
+  const cases = select ? namedChildren(select).filter((c) => c.type === 'communication_case' || c.type === 'default_case') : [];
+  const other = cases.length === 2 ? cases.find((c) => c.id !== clause!.id) : undefined;
+  const context = other?.type === 'communication_case' ? doneOperand(other.childForFieldName('communication')) : null;
+  const declaration = context ? file.resolution.resolve(context) : undefined;
+  const parameters = fn.childForFieldName('parameters');
+  if (!declaration || !parameters || !isAncestor(parameters, declaration.node)) return null;
+  return unassignedContextParameter(file, context!);
+}
+
+/** `ctx` for a select case's communication `<-ctx.Done()` (or `v := <-ctx.Done()`). */
+function doneOperand(communication: Node | null): Node | null {
+  const expression = communication?.type === 'expression_statement' ? communication.namedChild(0) : communication?.type === 'receive_statement' ? communication.childForFieldName('right') : communication;
+  const receive = expression ? unparen(expression) : null;
+  const operand = receive && isReceive(receive) ? unparen(receive.childForFieldName('operand')!) : null;
+  const callee = operand?.type === 'call_expression' && operand.childForFieldName('arguments')?.namedChildCount === 0 ? operand.childForFieldName('function') : null;
+  const context = callee?.type === 'selector_expression' && callee.childForFieldName('field')?.text === 'Done' ? unparen(callee.childForFieldName('operand')!) : null;
+  return context?.type === 'identifier' ? context : null;
+}
 
 /** The call of `f(x)` as a statement, or of `_ = f(x)`: its results are thrown away. */
 function droppedCall(statement: Node): Node | null {

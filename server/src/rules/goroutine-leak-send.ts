@@ -23,7 +23,7 @@ import {
 } from '../engine/channels';
 import type { GoFile } from '../engine/file';
 import { goroutineParameterSends, type ChannelParameterSend } from '../engine/channel-parameters';
-import { abandoningWaits } from '../engine/futures';
+import { abandoningWaits, doneParameterGuard } from '../engine/futures';
 import { goCall } from '../engine/goroutines';
 import { selectLoopExit } from '../engine/loops';
 import { cfgNodeAt } from '../engine/reach';
@@ -122,8 +122,16 @@ function check(context: RuleContext, goStatement: Node, literal: Node, fn: Node,
   const returned = outside.length > 0 && outside.every((u) => isReturnedBy(u, fn));
   if (!returned && !outside.every((u) => u.function?.id === fn.id && (u.kind === 'receive' || u.kind === 'range' || isLengthQuery(u)))) return;
   const sends = inside.filter((u) => u.kind === 'send');
-  // A send that can take another way out (ctx.Done(), default) does not block forever.
-  if (sends.length === 0 || sends.some((u) => u.hasAlternative)) return;
+  if (sends.length === 0) return;
+  // A send that can take another way out (ctx.Done(), default) does not block forever, unless that way is the end
+  // of a context its caller passed and cannot cancel.
+  if (sends.some((u) => u.hasAlternative)) {
+    const guards = returned ? new Set(sends.map((u) => doneParameterGuard(file, fn, u.operation))) : new Set([null]);
+    const [guard] = guards;
+    if (guards.size !== 1 || guard === null || guard === undefined) return;
+    const shape = atMostOneOnEachPath(file, literal, sends.map((u) => u.operation)) ? 'future' : 'generator';
+    return checkReturned(context, channel, goStatement, sends[0], fn, reference.text, shape, guard);
+  }
   // Each run of the goroutine sends at most once (`if err != nil { ch <- err; return }; ch <- v`; in a loop, the send
   // leaves it: `for { if _, err := s.Recv(); err != nil { stop <- true; break } }`).
   const once = atMostOneOnEachPath(file, literal, sends.map((u) => u.operation));
@@ -205,38 +213,57 @@ function startedOnce(file: GoFile, goStatement: Node, literal: Node): boolean {
  * future: a buffer of one holds its one result, while for a generator it
  * only postpones the block (its send should select on a done channel or the
  * caller's context).
+ *
+ * With `guard`, the send also waits for `<-ctx.Done()` of the function's
+ * context parameter at that index: only callers that pass a context they
+ * cannot cancel (context.Background(), or their own context parameter) leave
+ * the goroutine blocked, forever or until their context ends. No fix here:
+ * the caller should derive a context it cancels when it stops receiving.
  */
-function checkReturned(context: RuleContext, channel: LocalChannel, goStatement: Node, send: ChannelUse, fn: Node, name: string, shape: 'future' | 'generator'): void {
+function checkReturned(context: RuleContext, channel: LocalChannel, goStatement: Node, send: ChannelUse, fn: Node, name: string, shape: 'future' | 'generator', guard?: number): void {
   const { file } = context;
   if (loopAround(goStatement, channel)) return;
   // A future's caller that ranges receives its one value; a generator's caller waiting in a select takes each value as it comes.
-  const waits = abandoningWaits(file, fn).filter((w) => w.kind !== (shape === 'future' ? 'range' : 'select'));
+  const waits = abandoningWaits(file, fn).filter((w) => w.kind !== (shape === 'future' ? 'range' : 'select') && (guard === undefined || w.uncancelled?.[guard]));
   if (waits.length === 0) return;
   const fnName = functionDisplayName(fn);
   const stops = shape === 'future' ? 'may stop waiting for it (a select with another case)' : 'may stop ranging over it early';
-  const related = waits.map((w) =>
-    relatedPlace(
+  const related = waits.map((w) => {
+    const passed = guard === undefined ? '' : w.uncancelled![guard] === 'empty' ? ': the context passed is never cancelled, so the goroutine blocks forever' : ": the context passed is the caller's own, which it does not cancel here, so the goroutine blocks until that context ends";
+    return relatedPlace(
       file,
       w.place,
-      w.kind === 'dropped'
+      (w.kind === 'dropped'
         ? `the channel ${fnName} returns is thrown away here: nothing receives from it`
         : w.kind === 'select'
           ? `when this case is chosen, the channel ${fnName} returned is never received from`
-          : `this leaves the range over the channel ${fnName} returns while its goroutine may still send`,
-    ),
-  );
+          : `this leaves the range over the channel ${fnName} returns while its goroutine may still send`) + passed,
+    );
+  });
   const how = waits.every((w) => w.kind === 'dropped') ? 'throw it away' : waits.some((w) => w.kind === 'dropped') ? `${stops.replace(/ \(.*\)$/, '')} or throw it away` : stops;
+  const contextName = guard === undefined ? '' : contextParameterName(fn, guard);
   context.report({
     start: send.operation.startIndex,
     end: send.operation.endIndex,
     message:
-      shape === 'future'
-        ? `${name} is unbuffered and ${fnName} returns it to callers that ${how}, so this send can block forever and the goroutine leak`
-        : `${name} is unbuffered and ${fnName} returns it to callers that ${how}, so this send blocks forever once they stop and the goroutine leaks`,
+      guard !== undefined
+        ? `this send waits only for ${contextName}.Done(), and ${fnName} returns ${name} to callers that ${how} without cancelling the context they pass, so the goroutine stays blocked until that context ends`
+        : shape === 'future'
+          ? `${name} is unbuffered and ${fnName} returns it to callers that ${how}, so this send can block forever and the goroutine leak`
+          : `${name} is unbuffered and ${fnName} returns it to callers that ${how}, so this send blocks forever once they stop and the goroutine leaks`,
     related,
-    fixes: shape === 'future' ? capacityFix(channel, '1', `Give ${name} a buffer of 1`) : [],
+    fixes: shape === 'future' && guard === undefined ? capacityFix(channel, '1', `Give ${name} a buffer of 1`) : [],
     severity: shownByDefault(file),
   });
+}
+
+/** The name of the parameter at `index` of `fn`. */
+function contextParameterName(fn: Node, index: number): string {
+  const names = namedChildren(fn.childForFieldName('parameters')!).flatMap((p) => {
+    const declared = p.childrenForFieldName('name').filter((n): n is Node => !!n);
+    return declared.length ? declared.map((n) => n.text) : ['_'];
+  });
+  return names[index] ?? 'ctx';
 }
 
 /** `return ch` (alone or among the results) of the function itself. */
