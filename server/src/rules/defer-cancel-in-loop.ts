@@ -290,7 +290,8 @@ function contextResultsLeaveBody(file: GoFile, binding: CancelBinding, body: Nod
     if (leaves) return false;
     if (n.type !== 'assignment_statement') return true;
     const right = n.childForFieldName('right');
-    if (!assignsOutside(file, n, body) || !right) return true;
+    // `err = call(ctx)` keeps an error, not something that needs the context.
+    if (!assignsOutside(file, n, body, true) || !right) return true;
     for (const value of namedChildren(right)) {
       const callee = value.type === 'call_expression' ? value.childForFieldName('function') : null;
       const appended = callee?.type === 'identifier' && callee.text === 'append' ? namedChildren(value.childForFieldName('arguments')!).slice(1) : [value];
@@ -301,8 +302,20 @@ function contextResultsLeaveBody(file: GoFile, binding: CancelBinding, body: Nod
   return leaves;
 }
 
-/** True when the assignment `statement` writes something that is not a local of `body` (a field, an element, an outer variable). */
-function assignsOutside(file: GoFile, statement: Node, body: Node): boolean {
+/**
+ * True when the assignment `statement` writes something that is not a local
+ * of `body` (a field, an element, an outer variable); with `exceptErrors`,
+ * an outer error variable does not count.
+ */
+function assignsOutside(file: GoFile, statement: Node, body: Node, exceptErrors = false): boolean {
   const left = statement.childForFieldName('left');
-  return !!left && namedChildren(left).some((t) => !(t.type === 'identifier' && (t.text === '_' || declaredIn(file, t, body))));
+  return !!left && namedChildren(left).some((t) => !(t.type === 'identifier' && (t.text === '_' || declaredIn(file, t, body) || (exceptErrors && isErrorVariable(file, t)))));
+}
+
+/** `err`, or a variable declared with type `error`. */
+function isErrorVariable(file: GoFile, identifier: Node): boolean {
+  if (identifier.text === 'err') return true;
+  const declaration = file.resolution.resolve(identifier)?.node;
+  const holder = declaration?.parent;
+  return (holder?.type === 'var_spec' || holder?.type === 'parameter_declaration') && holder.childForFieldName('type')?.text === 'error';
 }
