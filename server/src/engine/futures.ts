@@ -12,6 +12,7 @@ import { receiverTypeName } from './summaries';
 import { GoFile } from './file';
 import type { PlaceInFile } from './goroutines';
 import type { FileFactKind } from './package';
+import { earlyExit } from './loops';
 import { LineIndex } from './positions';
 import { isAncestor, namedChildren, unparen } from './syntax';
 
@@ -222,44 +223,6 @@ function rangedCall(file: GoFile, ranged: Node): Node | null {
   if (ranged.type === 'call_expression') return ranged;
   return ranged.type === 'identifier' ? onlyUseOfResult(file, ranged) : null;
 }
-
-/**
- * The first statement of a range loop's body that leaves the loop before
- * the range ends: a `return`, a `break` of this loop, a labelled `break` or
- * `continue` of an enclosing statement, a `goto` (not inside a function
- * literal).
- */
-function earlyExit(loop: Node): Node | null {
-  const body = loop.childForFieldName('body');
-  if (!body) return null;
-  const labels = new Set<string>();
-  for (let n: Node | null = loop; n; n = n.parent) {
-    if (n.parent?.type === 'labeled_statement') labels.add(n.parent.childForFieldName('label')?.text ?? '');
-    if (n.type === 'func_literal' || n.type === 'function_declaration' || n.type === 'method_declaration') break;
-  }
-  const ownLabel = loop.parent?.type === 'labeled_statement' ? loop.parent.childForFieldName('label')?.text : undefined;
-  let found: Node | null = null;
-  const visit = (n: Node, breakable: boolean): void => {
-    if (found || n.type === 'func_literal') return;
-    const label = n.type === 'break_statement' || n.type === 'continue_statement' ? n.namedChild(0)?.text : undefined;
-    if (
-      n.type === 'return_statement' ||
-      n.type === 'goto_statement' ||
-      (n.type === 'break_statement' && (label ? labels.has(label) : !breakable)) ||
-      (n.type === 'continue_statement' && label !== undefined && labels.has(label) && label !== ownLabel)
-    ) {
-      found = n;
-      return;
-    }
-    // An unlabelled break inside a nested loop, switch or select leaves that statement.
-    const nested = breakable || BREAKABLE.has(n.type);
-    for (const child of n.namedChildren) if (child) visit(child, nested);
-  };
-  visit(body, false);
-  return found;
-}
-
-const BREAKABLE = new Set(['for_statement', 'expression_switch_statement', 'type_switch_statement', 'select_statement']);
 
 /** The function or method a call names, when it may be one of the package's: `f(...)` (not a local) or `x.m(...)` (x not an import). */
 function calleeOf(file: GoFile, call: Node): Pick<AbandoningWait, 'callee' | 'method' | 'methodOf'> | null {

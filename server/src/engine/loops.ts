@@ -239,3 +239,40 @@ function assignsTo(code: Node, name: string): boolean {
   });
   return found;
 }
+
+/**
+ * The first statement of a loop's body that leaves the loop before it ends
+ * on its own: a `return`, a `break` of this loop, a labelled `break` or
+ * `continue` of an enclosing statement, a `goto` (not inside a function
+ * literal).
+ */
+export function earlyExit(loop: Node): Node | null {
+  const body = loop.childForFieldName('body');
+  if (!body) return null;
+  const labels = new Set<string>();
+  for (let n: Node | null = loop; n; n = n.parent) {
+    if (n.parent?.type === 'labeled_statement') labels.add(n.parent.childForFieldName('label')?.text ?? '');
+    if (n.type === 'func_literal' || n.type === 'function_declaration' || n.type === 'method_declaration') break;
+  }
+  const ownLabel = loop.parent?.type === 'labeled_statement' ? loop.parent.childForFieldName('label')?.text : undefined;
+  let found: Node | null = null;
+  const visit = (n: Node, breakable: boolean): void => {
+    if (found || n.type === 'func_literal') return;
+    const label = n.type === 'break_statement' || n.type === 'continue_statement' ? n.namedChild(0)?.text : undefined;
+    if (
+      n.type === 'return_statement' ||
+      n.type === 'goto_statement' ||
+      (n.type === 'break_statement' && (label ? labels.has(label) : !breakable)) ||
+      (n.type === 'continue_statement' && label !== undefined && labels.has(label) && label !== ownLabel)
+    ) {
+      found = n;
+      return;
+    }
+    // An unlabelled break inside a nested loop, switch or select leaves that statement.
+    const nested = breakable || BREAKABLE.has(n.type);
+    for (const child of n.namedChildren) if (child) visit(child, nested);
+  };
+  visit(body, false);
+  return found;
+}
+

@@ -194,3 +194,16 @@ export function enclosingLoop(node: Node): Node | null {
   }
   return null;
 }
+
+/** True when `a` and `b` are in different branches of the same `if` statement: at most one of them runs. */
+export function inExclusiveBranches(a: Node, b: Node): boolean {
+  for (let n = a.parent; n; n = n.parent) {
+    if (isFunction(n)) return false;
+    if (n.type !== 'if_statement' || !isAncestor(n, b)) continue;
+    const consequence = n.childForFieldName('consequence');
+    const alternative = n.childForFieldName('alternative');
+    if (!consequence || !alternative) return false;
+    return (isAncestor(consequence, a) && isAncestor(alternative, b)) || (isAncestor(alternative, a) && isAncestor(consequence, b));
+  }
+  return false;
+}

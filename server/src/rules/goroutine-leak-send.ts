@@ -25,9 +25,9 @@ import type { GoFile } from '../engine/file';
 import { goroutineParameterSends, type ChannelParameterSend } from '../engine/channel-parameters';
 import { abandoningWaits, doneParameterGuard } from '../engine/futures';
 import { goCall } from '../engine/goroutines';
-import { selectLoopExit } from '../engine/loops';
+import { earlyExit, selectLoopExit } from '../engine/loops';
 import { cfgNodeAt } from '../engine/reach';
-import { enclosingFunction, enclosingLoop, isAncestor, namedChildren, unparen } from '../engine/syntax';
+import { enclosingFunction, enclosingLoop, inExclusiveBranches, isAncestor, namedChildren, unparen } from '../engine/syntax';
 import { relatedPlace } from '../ruleapi/related';
 import type { Fix, RelatedLocation, Rule, RuleContext } from '../ruleapi/rule';
 
@@ -113,7 +113,8 @@ function check(context: RuleContext, goStatement: Node, literal: Node, fn: Node,
   const channel = localChannel(file, reference);
   if (!channel || channel.function.id !== fn.id || !channel.make.unbuffered || channel.make.type.text.startsWith('<-')) return;
   if (channel.statement.startIndex > goStatement.startIndex) return;
-  const uses = channelUses(file, channel);
+  // A close on the branch that does not start the goroutine (`if tcp { go func() { ... }() } else { close(ch) }`) stands in for it.
+  const uses = channelUses(file, channel).filter((u) => !(u.kind === 'close' && inExclusiveBranches(u.operation, goStatement)));
   const inside = uses.filter((u) => isAncestor(literal, u.reference));
   const outside = uses.filter((u) => !isAncestor(literal, u.reference));
   // The goroutine only sends (and may close); the function only receives.
@@ -287,20 +288,40 @@ function loopAround(goStatement: Node, channel: LocalChannel): Node | null {
 function checkLoop(context: RuleContext, channel: LocalChannel, loop: Node, sender: Sender, receives: ChannelUse[], fn: Node, name: string): void {
   const { file } = context;
   if (receives.length === 1 && receives[0].selectCase) return checkEventLoop(context, loop, sender, receives[0], fn, name);
-  if (receives.length !== 1 || receives[0].kind !== 'receive' || isInLoopWithin(receives[0].operation, fn)) return;
+  if (receives.length !== 1 || receives[0].kind !== 'receive') return;
   const receive = receives[0];
   if (receive.operation.startIndex < loop.endIndex) return;
+  // One receive, or a receive loop (`for i := 0; i < n; i++ { if err := <-errs; err != nil { return err } }`) that can stop early.
+  const receiveLoop = isInLoopWithin(receive.operation, fn) ? enclosingLoop(receive.operation) : null;
+  const stop = receiveLoop ? stopsEarly(receiveLoop, fn) : null;
+  if (receiveLoop && !stop) return;
   const count = iterationCount(file, loop, channel);
   if (count === null && !namedChildren(loop).some((c) => c.type === 'range_clause' || c.type === 'for_clause')) return;
   if (count !== null && /^[01]$/.test(count)) return;
   context.report({
     start: sender.start,
     end: sender.end,
-    message: `the loop starts one goroutine per iteration sending on unbuffered ${name}, but ${functionDisplayName(fn)} receives only one value, so every other goroutine blocks forever on ${sender.what}`,
-    related: [...sender.related, { start: receive.operation.startIndex, end: receive.operation.endIndex, message: `the only receive from ${name}: the other senders are never received from` }],
+    message: stop
+      ? `the loop starts one goroutine per iteration sending on unbuffered ${name}, but the loop receiving from it can stop early, so the goroutines not yet received from block forever on ${sender.what}`
+      : `the loop starts one goroutine per iteration sending on unbuffered ${name}, but ${functionDisplayName(fn)} receives only one value, so every other goroutine blocks forever on ${sender.what}`,
+    related: [
+      ...sender.related,
+      stop
+        ? { start: stop.startIndex, end: stop.endIndex, message: `this leaves the loop receiving from ${name} while other goroutines may still send` }
+        : { start: receive.operation.startIndex, end: receive.operation.endIndex, message: `the only receive from ${name}: the other senders are never received from` },
+    ],
     fixes: count === null ? [] : capacityFix(channel, count, `Give ${name} a buffer of ${count}`),
     severity: shownByDefault(file),
   });
+}
+
+/**
+ * For a bounded loop (a `for` clause or a range) of `fn` that holds the
+ * receive and is in no other loop: its first statement that leaves it early.
+ */
+function stopsEarly(receiveLoop: Node, fn: Node): Node | null {
+  if (isInLoopWithin(receiveLoop, fn) || !namedChildren(receiveLoop).some((c) => c.type === 'range_clause' || c.type === 'for_clause')) return null;
+  return earlyExit(receiveLoop);
 }
 
 /**
