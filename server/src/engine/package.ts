@@ -194,7 +194,11 @@ export class PackageIndex {
   /** The .go files of each directory seen, until `forget` is told of a change there. */
   private readonly listings = new Map<string, string[]>();
 
-  /** The other .go files of `path`'s directory. */
+  /**
+   * The other .go files of `path`'s directory that are built with it: for a
+   * file that is not a test, not the _test.go files (a test's callers,
+   * receivers and readers are not there when the package runs).
+   */
   siblings(path: string): string[] {
     const dir = dirname(path);
     let files = this.listings.get(dir);
@@ -209,7 +213,8 @@ export class PackageIndex {
       this.listings.set(dir, files);
     }
     const self = join(dir, basename(path));
-    return files.filter((f) => f !== self);
+    const test = path.endsWith('_test.go');
+    return files.filter((f) => f !== self && (test || !f.endsWith('_test.go')));
   }
 
   /**

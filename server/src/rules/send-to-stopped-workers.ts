@@ -22,7 +22,8 @@ export const sendToStoppedWorkers: Rule = {
   defaultSeverity: 'warning',
   summary: 'A function sends on a channel whose only receivers are worker goroutines that can return before it is closed: once they have, the send blocks forever.',
   nodeTypes: ['send_statement'],
-  tokens: ['chan'],
+  // Every send holds `<-`; a file sending on a field made elsewhere need not say `chan`.
+  tokens: ['<-'],
   // A channel made with `make(chan ...)` and a worker started from a function literal (`go func`, `g.Go(func`), or,
   // when the rule is configured, a send on a field.
   mayFire: (text, _path, _packages, configured) => (MAKES_CHANNEL.test(text) && STARTS_WORKER.test(text)) || (configured && FIELD_SEND.test(text)),
