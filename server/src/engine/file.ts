@@ -5,7 +5,7 @@ import type { Node, Tree } from 'web-tree-sitter';
 import { buildCfg, type ControlFlowGraph } from './cfg';
 import type { GoVersion } from './gomod';
 import { readImports, type Imports } from './imports';
-import { NoReturn } from './noreturn';
+import { EXIT_CALL, EXITING_FUNCTIONS, NoReturn } from './noreturn';
 import { fieldsRead, type FileFactKind, type PackageIndex } from './package';
 import { Resolution } from './scope';
 import { functionBody, IDENTIFIER_WORDS, topLevel } from './syntax';
@@ -112,15 +112,27 @@ export class GoFile {
 
   /** The names of the file's functions that never return (every path ends in panic, os.Exit, an endless loop...). */
   get neverReturningFunctions(): ReadonlySet<string> {
-    this.cachedNoReturn ??= new NoReturn(this.root, this.resolution);
+    this.cachedNoReturn ??= new NoReturn(this.root, this.resolution, this.exitsElsewhere);
     return this.cachedNoReturn.functions;
   }
 
   /** True when the call can never return (panic, os.Exit, log.Fatal, a same-file function that always does...). */
   neverReturns(call: Node): boolean {
-    this.cachedNoReturn ??= new NoReturn(this.root, this.resolution);
+    this.cachedNoReturn ??= new NoReturn(this.root, this.resolution, this.exitsElsewhere);
     return this.cachedNoReturn.neverReturns(call);
   }
+
+  private exitingElsewhere?: ReadonlySet<string>;
+
+  /** True when `name` is a function of another file of the package that never returns (EXITING_FUNCTIONS). */
+  private readonly exitsElsewhere = (name: string): boolean => {
+    if (!this.exitingElsewhere) {
+      // The other files are parsed only when one of them holds an exit call at all.
+      const facts = this.packageIndex && this.siblingMentions(EXIT_CALL) ? this.siblingFacts(EXITING_FUNCTIONS) : [];
+      this.exitingElsewhere = new Set(facts.filter((f) => f.packageName === this.packageName).flatMap((f) => f.functions));
+    }
+    return this.exitingElsewhere.has(name);
+  };
 
   /** The control-flow graph of a function (declaration, method or literal). */
   cfg(fn: Node): ControlFlowGraph | undefined {

@@ -1,10 +1,14 @@
 // Which calls never return: panic, os.Exit, log.Fatal*/Panic*, runtime.Goexit,
-// t.Fatal*/FailNow/Skip*, any logger's Fatal*, and functions of the same file
+// t.Fatal*/FailNow/Skip*, any logger's Fatal*, functions of the same file
 // whose every path ends in one of those (found by a fixed point over the
-// file's function declarations).
+// file's function declarations), and, through the package model, functions
+// of the package's other files that end in an exit call (`fatalf` wrapping
+// os.Exit: EXITING_FUNCTIONS).
 import type { Node } from 'web-tree-sitter';
 import { buildCfg, canReachExit } from './cfg';
-import type { Resolution } from './scope';
+import { readImports } from './imports';
+import type { FileFactKind } from './package';
+import { Resolution } from './scope';
 import { namedChildren } from './syntax';
 
 const PACKAGE_FUNCTIONS: Record<string, ReadonlySet<string>> = {
@@ -23,11 +27,18 @@ const TESTING_TYPE = /^\*?testing\.(T|B|F|TB)$/;
 /** Words without which a body always reaches its end: the never-returning calls above, endless loops, select {}, goto. */
 const ENDS = /\b(panic|Exit|Fatal\w*|Panic\w*|Goexit|FailNow|Skip\w*|for|select|goto)\b/;
 
+/** The calls whose names the exit helpers of other files are found by (a function without one cannot end the program). */
+export const EXIT_CALL = /\b(panic|Exit|Fatal\w*|Goexit|FailNow)\s*\(/;
+
 export class NoReturn {
   private readonly localFunctions = new Set<string>();
 
-  constructor(root: Node, private readonly resolution: Resolution) {
-    const declarations = namedChildren(root).filter((n) => n.type === 'function_declaration' && n.childForFieldName('body'));
+  /**
+   * `elsewhere` tells whether a function of the package declared in another
+   * file never returns (asked for calls of names this file does not declare).
+   */
+  constructor(root: Node, private readonly resolution: Resolution, private readonly elsewhere?: (name: string) => boolean, only?: (fn: Node) => boolean) {
+    const declarations = namedChildren(root).filter((n) => n.type === 'function_declaration' && n.childForFieldName('body') && (!only || only(n)));
     // A body can only fail to reach its end through a call that never returns, a loop without exit or a
     // select {} (`for`, `select`), or a goto: one whose text holds none of those words, nor the name of a
     // function found so far, is not built into a graph at all.
@@ -60,7 +71,7 @@ export class NoReturn {
     if (!callee) return false;
     if (callee.type === 'identifier') {
       const declaration = this.resolution.resolve(callee);
-      if (!declaration) return callee.text === 'panic';
+      if (!declaration) return callee.text === 'panic' || (!BUILTINS.has(callee.text) && !!this.elsewhere?.(callee.text));
       return declaration.kind === 'package' && this.localFunctions.has(callee.text);
     }
     if (callee.type !== 'selector_expression') return false;
@@ -78,3 +89,31 @@ function isTestingValue(identifier: Node): boolean {
   const type = identifier.parent?.childForFieldName('type');
   return !!type && TESTING_TYPE.test(type.text.replace(/\s+/g, ''));
 }
+
+/** Built-in functions and conversions to predeclared types: never a function of the package. */
+const BUILTINS = new Set(['append', 'cap', 'clear', 'close', 'complex', 'copy', 'delete', 'imag', 'len', 'make', 'max', 'min', 'new', 'print', 'println', 'real', 'recover', 'string', 'int', 'int8', 'int16', 'int32', 'int64', 'uint', 'uint8', 'uint16', 'uint32', 'uint64', 'uintptr', 'byte', 'rune', 'float32', 'float64', 'bool', 'error', 'any']);
+
+export interface ExitingFunctions {
+  packageName: string;
+  /** The file's functions (not methods) whose every path ends the goroutine or the program. */
+  functions: string[];
+}
+
+/**
+ * Per file: its functions that never return and hold an exit call
+ * (`func fatalf(...) { log.Printf(...); os.Exit(1) }`), for calls from the
+ * package's other files. Only those functions (and the imports) are parsed;
+ * a helper that only calls another helper, or ends in an endless loop, is
+ * known in its own file alone.
+ */
+export const EXITING_FUNCTIONS: FileFactKind<ExitingFunctions> = {
+  key: 'noreturn.exiting',
+  reads: (keyword, text) => keyword === 'import' || (keyword === 'func' && !/^func\s*\(/.test(text) && EXIT_CALL.test(text)),
+  compute(root, _path, _text, own) {
+    const packageName = namedChildren(root).find((n) => n.type === 'package_clause')?.namedChild(0)?.text ?? '';
+    // The same functions from a whole tree (the linted file's own) as from the partial parse: those with an exit call.
+    const resolution = own?.resolution ?? new Resolution(root, readImports(root));
+    const functions = new NoReturn(root, resolution, undefined, (fn) => EXIT_CALL.test(fn.text)).functions;
+    return { packageName, functions: [...functions] };
+  },
+};
