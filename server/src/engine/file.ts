@@ -5,7 +5,7 @@ import type { Node, Tree } from 'web-tree-sitter';
 import { buildCfg, type ControlFlowGraph } from './cfg';
 import type { GoVersion } from './gomod';
 import { readImports, type Imports } from './imports';
-import { EXIT_CALL, EXITING_FUNCTIONS, NoReturn } from './noreturn';
+import { exitCandidates, EXITING_FUNCTIONS, NoReturn } from './noreturn';
 import { fieldsRead, type FileFactKind, type PackageIndex } from './package';
 import { Resolution } from './scope';
 import { functionBody, IDENTIFIER_WORDS, topLevel } from './syntax';
@@ -122,15 +122,17 @@ export class GoFile {
     return this.cachedNoReturn.neverReturns(call);
   }
 
+  private exitCandidatesElsewhere?: ReadonlySet<string>;
   private exitingElsewhere?: ReadonlySet<string>;
 
   /** True when `name` is a function of another file of the package that never returns (EXITING_FUNCTIONS). */
   private readonly exitsElsewhere = (name: string): boolean => {
-    if (!this.exitingElsewhere) {
-      // The other files are parsed only when one of them holds an exit call at all.
-      const facts = this.packageIndex && this.siblingMentions(EXIT_CALL) ? this.siblingFacts(EXITING_FUNCTIONS) : [];
-      this.exitingElsewhere = new Set(facts.filter((f) => f.packageName === this.packageName).flatMap((f) => f.functions));
-    }
+    // The other files are parsed only when one of them may declare `name` with an exit call (found from their texts).
+    this.exitCandidatesElsewhere ??= new Set(
+      (this.packageIndex?.siblingTextFacts(this.path, 'noreturn.candidates', exitCandidates, this.readSibling) ?? []).filter((c) => c.packageName === this.packageName).flatMap((c) => c.names),
+    );
+    if (!this.exitCandidatesElsewhere.has(name)) return false;
+    this.exitingElsewhere ??= new Set(this.siblingFacts(EXITING_FUNCTIONS).filter((f) => f.packageName === this.packageName).flatMap((f) => f.functions));
     return this.exitingElsewhere.has(name);
   };
 

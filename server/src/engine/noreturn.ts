@@ -93,6 +93,23 @@ function isTestingValue(identifier: Node): boolean {
 /** Built-in functions and conversions to predeclared types: never a function of the package. */
 const BUILTINS = new Set(['append', 'cap', 'clear', 'close', 'complex', 'copy', 'delete', 'imag', 'len', 'make', 'max', 'min', 'new', 'print', 'println', 'real', 'recover', 'string', 'int', 'int8', 'int16', 'int32', 'int64', 'uint', 'uint8', 'uint16', 'uint32', 'uint64', 'uintptr', 'byte', 'rune', 'float32', 'float64', 'bool', 'error', 'any']);
 
+/**
+ * The functions of a Go text that may end in an exit call, found from the
+ * text alone: for each exit call, the top-level function (at the start of a
+ * line, as gofmt writes it; not a method) whose body it is in. A superset
+ * for gofmt'd code, checked by EXITING_FUNCTIONS before a call counts.
+ */
+export function exitCandidates(text: string): { packageName: string; names: string[] } {
+  const names = new Set<string>();
+  const calls = new RegExp(EXIT_CALL.source, 'g');
+  for (let match = calls.exec(text); match; match = calls.exec(text)) {
+    const start = text.lastIndexOf('\nfunc ', match.index);
+    const name = start < 0 ? null : /^\nfunc\s+(\w+)/.exec(text.slice(start, start + 200));
+    if (name) names.add(name[1]);
+  }
+  return { packageName: /^package\s+(\w+)/m.exec(text)?.[1] ?? '', names: [...names] };
+}
+
 export interface ExitingFunctions {
   packageName: string;
   /** The file's functions (not methods) whose every path ends the goroutine or the program. */

@@ -302,6 +302,18 @@ export class PackageIndex {
 
   private readonly mentioned = new Map<string, { text: string; names: Map<string, boolean> }>();
 
+  /** `derive` of each other file's text, without parsing it, remembered per text under `key`. */
+  siblingTextFacts<T>(path: string, key: string, derive: (text: string) => T, read: (path: string) => string | undefined = (p) => this.reader.read(p)): T[] {
+    return this.siblings(path).flatMap((sibling) => {
+      const text = read(sibling);
+      if (text === undefined) return [];
+      let entry = this.derived.get(sibling);
+      if (entry?.text !== text) this.derived.set(sibling, (entry = { text, values: new Map() }));
+      if (!entry.values.has(key)) entry.values.set(key, derive(text));
+      return [entry.values.get(key) as T];
+    });
+  }
+
   /** Drops cached facts of a file (created, deleted, or changed on disk). */
   forget(path: string): void {
     this.reader.forget?.(path);
