@@ -33,10 +33,10 @@ export type TrackedSyncType = 'Map' | 'Pool';
 /** Per file: what the package declares that holds or is a sync.Map, read from the file's declared types (DECLARED_TYPES). */
 export interface SyncFacts {
   packageName: string;
-  /** Struct field names: 'Map'/'Pool' when declared `sync.Map`/`*sync.Map` (or Pool) or of an embedding type, 'other' otherwise. */
-  fields: Map<string, Set<FieldKind>>;
-  /** Package-level variables, same meaning (`var m = new(sync.Map)` too). */
-  variables: Map<string, Set<FieldKind>>;
+  /** Struct field names and their declared types (their kinds are told with the whole package's embedding types: fieldKind). */
+  fields: Map<string, DeclaredType[]>;
+  /** Package-level variables and their declared or made types (`var m = new(sync.Map)` too). */
+  variables: Map<string, DeclaredType[]>;
   /** Struct types that embed `sync.Map` or `*sync.Map` (so `t.Load` is the map's Load). */
   embedding: Set<string>;
   /** Struct types that embed `sync.Pool` or `*sync.Pool`. */
@@ -49,12 +49,6 @@ export interface SyncFacts {
    * the names of package struct types they hold by value (resolved later).
    */
   holders: Map<string, { sync: Set<string>; types: Set<string> }>;
-}
-
-function add<T>(map: Map<string, Set<T>>, name: string, value: T): void {
-  let set = map.get(name);
-  if (!set) map.set(name, (set = new Set()));
-  set.add(value);
 }
 
 /** The sync types a struct must not be copied with, when it holds one by value. */
@@ -91,19 +85,13 @@ function syncFactsOf(declarations: FileDeclarations): SyncFacts {
     }
     if (held.sync.size || held.types.size) facts.holders.set(name, held);
   }
-  const { embedding, embeddingPool } = facts;
-  const kindOf = (t: DeclaredType): FieldKind => {
-    for (const k of ['Map', 'Pool'] as const) if (isNamedType(t, SYNC_PATH, k)) return k;
-    if (t.path !== '' || !t.name) return 'other';
-    return embedding.has(t.name) ? 'Map' : embeddingPool.has(t.name) ? 'Pool' : 'other';
-  };
-  for (const [name, types] of declarations.fields) for (const t of types) add(facts.fields, name, kindOf(t));
-  for (const [name, types] of declarations.variables) for (const t of types) add(facts.variables, name, kindOf(t));
+  for (const [name, types] of declarations.fields) facts.fields.set(name, [...types]);
+  for (const [name, types] of declarations.variables) facts.variables.set(name, [...types]);
   syncViews.set(declarations, facts);
   return facts;
 }
 
-/** The kind of a field of a struct declared in a function: sync.Map/Pool, or a package type that embeds one. */
+/** The kind of a declared type: sync.Map/Pool, or a package type (declared in any file) that embeds one. */
 function fieldKind(t: DeclaredType, facts: readonly SyncFacts[]): FieldKind {
   for (const k of ['Map', 'Pool'] as const) if (isNamedType(t, SYNC_PATH, k)) return k;
   if (t.path !== '' || !t.name) return 'other';
@@ -154,9 +142,8 @@ export function isSyncValue(file: GoFile, expression: Node, syncType: TrackedSyn
       const named = type?.path === '' ? type.name : '';
       return !!named && packageSyncFacts(file).some((f) => (syncType === 'Map' ? f.embedding : f.embeddingPool).has(named));
     }
-    const kinds = packageSyncFacts(file)
-      .map((f) => f.variables.get(e.text))
-      .filter((s): s is Set<FieldKind> => !!s);
+    const facts = packageSyncFacts(file);
+    const kinds = facts.flatMap((f) => f.variables.get(e.text) ?? []).map((t) => new Set([fieldKind(t, facts)]));
     return kindsAgree(kinds, syncType);
   }
   if (e.type === 'selector_expression') {
@@ -165,10 +152,9 @@ export function isSyncValue(file: GoFile, expression: Node, syncType: TrackedSyn
     if (operand.type === 'identifier' && !file.resolution.resolve(operand) && file.imports.byName.has(operand.text)) return false;
     const field = e.childForFieldName('field')?.text ?? '';
     const facts = packageSyncFacts(file);
-    const kinds = facts.map((f) => f.fields.get(field)).filter((s): s is Set<FieldKind> => !!s);
     // Fields of struct types declared inside functions count too (`var state struct{ seen sync.Map }`).
-    const local = functionStructFieldsNamed(file, field).map((t) => new Set([fieldKind(t, facts)]));
-    return kindsAgree([...kinds, ...local], syncType);
+    const types = [...facts.flatMap((f) => f.fields.get(field) ?? []), ...functionStructFieldsNamed(file, field)];
+    return kindsAgree(types.map((t) => new Set([fieldKind(t, facts)])), syncType);
   }
   return false;
 }
@@ -718,8 +704,8 @@ function maySyncValue(file: GoFile, syncType: TrackedSyncType): boolean {
       (packageMentions(file, syncType) &&
       packageSyncFacts(file).some((f) => {
         if ((syncType === 'Map' ? f.embedding : f.embeddingPool).size > 0) return true;
-        for (const kinds of f.variables.values()) if (kinds.has(syncType)) return true;
-        for (const kinds of f.fields.values()) if (kinds.has(syncType)) return true;
+        for (const types of f.variables.values()) if (types.some((t) => isNamedType(t, SYNC_PATH, syncType))) return true;
+        for (const types of f.fields.values()) if (types.some((t) => isNamedType(t, SYNC_PATH, syncType))) return true;
         return false;
       }));
     bySync.set(syncType, answer);
