@@ -421,5 +421,9 @@ const emptyContextCallees = new WeakMap<GoFile, Map<string, number>>();
  */
 export function calleeIgnoresContext(file: GoFile, call: Node): boolean {
   const name = calleeName(call);
+  // `otherpkg.Flush(...)` is another package's function, whatever this package's Flush does.
+  const callee = call.childForFieldName('function');
+  const operand = callee?.type === 'selector_expression' ? unparen(callee.childForFieldName('operand')!) : null;
+  if (operand?.type === 'identifier' && (file.resolution.resolve(operand)?.kind === 'import' || (!file.resolution.resolve(operand) && file.imports.byName.has(operand.text)))) return false;
   return !!name && ignoresContextParameter(file, name);
 }
