@@ -7,7 +7,7 @@ import type { Node } from 'web-tree-sitter';
 import type { CfgNode, ControlFlowGraph } from './cfg';
 import type { GoFile } from './file';
 import type { Declaration } from './scope';
-import { goCall, initialValue } from './goroutines';
+import { initialValue } from './goroutines';
 import { isInfiniteLoop, loopJumps } from './loops';
 import { cfgNodeAt, reachableFrom } from './reach';
 import { enclosingFunction, isFunction, namedChildren, statementsOf, unparen, walk } from './syntax';
@@ -199,35 +199,6 @@ export function goroutineLiteral(goStatement: Node): Node | null {
   const callee = call?.childForFieldName('function');
   const literal = callee ? unparen(callee) : null;
   return literal?.type === 'func_literal' ? literal : null;
-}
-
-/**
- * The function literal a `go` statement runs through a local closure (`worker
- * := func(u string) { ... }` then `go worker(u)`), when the closure is
- * declared once, never assigned again, and only ever started by `go`
- * statements (a direct call would run its sends in the function itself);
- * null for every `go` statement but the first that starts it.
- */
-export function goroutineClosure(file: GoFile, goStatement: Node): Node | null {
-  const callee = goCall(goStatement)?.childForFieldName('function');
-  const name = callee ? unparen(callee) : null;
-  if (name?.type !== 'identifier') return null;
-  const declaration = file.resolution.resolve(name);
-  if (!declaration || declaration.kind !== 'local') return null;
-  const list = declaration.node.parent;
-  const statement = list?.parent;
-  if (list?.type !== 'expression_list' || list.namedChildCount !== 1 || statement?.type !== 'short_var_declaration') return null;
-  const right = statement.childForFieldName('right');
-  const literal = right?.namedChildCount === 1 ? unparen(right.namedChild(0)!) : null;
-  if (literal?.type !== 'func_literal') return null;
-  const started = (r: Node) => {
-    let n = r;
-    while (n.parent?.type === 'parenthesized_expression') n = n.parent;
-    return n.parent?.type === 'call_expression' && n.parent.childForFieldName('function')?.id === n.id && n.parent.parent?.type === 'go_statement';
-  };
-  const references = file.resolution.referencesTo(declaration);
-  // Judged at the first go statement that starts it: one finding per send however many start it.
-  return references.every(started) && references[0]?.id === name.id ? literal : null;
 }
 
 /** For messages: the function's name, or `the function` for a literal. */

@@ -68,6 +68,8 @@ function computeGoroutineFunction(file: GoFile, goStatement: Node): Node | null 
   if (target.type === 'func_literal') return target;
   if (target.type === 'identifier') {
     const declaration = file.resolution.resolve(target);
+    // `worker := func(...) {...}` ... `go worker(x)`.
+    if (declaration?.kind === 'local') return goroutineClosure(file, goStatement);
     if (declaration?.kind !== 'package') return null;
     const fn = declaration.node.parent;
     return fn?.type === 'function_declaration' ? fn : null;
@@ -81,6 +83,35 @@ function computeGoroutineFunction(file: GoFile, goStatement: Node): Node | null 
     return methods.length === 1 && (!name || methodsNamedElsewhere(file, name) === 0) ? methods[0] : null;
   }
   return null;
+}
+
+/**
+ * The function literal a `go` statement runs through a local closure (`worker
+ * := func(u string) { ... }` then `go worker(u)`), when the closure is
+ * declared once, never assigned again, and only ever started by `go`
+ * statements (a direct call would run its sends in the function itself);
+ * null for every `go` statement but the first that starts it.
+ */
+export function goroutineClosure(file: GoFile, goStatement: Node): Node | null {
+  const callee = goCall(goStatement)?.childForFieldName('function');
+  const name = callee ? unparen(callee) : null;
+  if (name?.type !== 'identifier') return null;
+  const declaration = file.resolution.resolve(name);
+  if (!declaration || declaration.kind !== 'local') return null;
+  const list = declaration.node.parent;
+  const statement = list?.parent;
+  if (list?.type !== 'expression_list' || list.namedChildCount !== 1 || statement?.type !== 'short_var_declaration') return null;
+  const right = statement.childForFieldName('right');
+  const literal = right?.namedChildCount === 1 ? unparen(right.namedChild(0)!) : null;
+  if (literal?.type !== 'func_literal') return null;
+  const started = (r: Node) => {
+    let n = r;
+    while (n.parent?.type === 'parenthesized_expression') n = n.parent;
+    return n.parent?.type === 'call_expression' && n.parent.childForFieldName('function')?.id === n.id && n.parent.parent?.type === 'go_statement';
+  };
+  const references = file.resolution.referencesTo(declaration);
+  // Judged at the first go statement that starts it: one finding per send however many start it.
+  return references.every(started) && references[0]?.id === name.id ? literal : null;
 }
 
 /** The last name of a method call's callee (`Add` of `wg.Add(1)`), or '' for other calls. */

@@ -12,7 +12,6 @@ import {
   isInLoopWithin,
   isLengthQuery,
   functionDisplayName,
-  goroutineClosure,
   goroutineLiteral,
   isMainMain,
   isSliceOrMap,
@@ -24,7 +23,7 @@ import {
 import type { GoFile } from '../engine/file';
 import { goroutineParameterSends, type ChannelParameterSend } from '../engine/channel-parameters';
 import { abandoningWaits, doneParameterGuard } from '../engine/futures';
-import { goCall } from '../engine/goroutines';
+import { goCall, goroutineClosure } from '../engine/goroutines';
 import { earlyExit, selectLoopExit } from '../engine/loops';
 import { cfgNodeAt } from '../engine/reach';
 import { enclosingFunction, enclosingLoop, inExclusiveBranches, isAncestor, namedChildren, unparen } from '../engine/syntax';
