@@ -7,7 +7,7 @@ import type { Node } from 'web-tree-sitter';
 import type { CfgNode, ControlFlowGraph } from './cfg';
 import type { GoFile } from './file';
 import type { Declaration } from './scope';
-import { enclosingFunction, isAncestor, namedChildren, unparen, walk } from './syntax';
+import { enclosingFunction, isAncestor, isFunction, namedChildren, unparen, walk } from './syntax';
 import { lowerBound } from './sorted';
 
 export interface UnusedPaths {
@@ -169,6 +169,30 @@ export function runsOnlyWhenNil(statement: Node, names: readonly string[]): bool
   }
   for (let n = statement.parent; n && n.type !== 'func_literal' && n.type !== 'function_declaration' && n.type !== 'method_declaration'; n = n.parent) {
     if (n.type === 'if_statement' && test(n.childForFieldName('condition'), '==')) return true;
+  }
+  return false;
+}
+
+/**
+ * True when `statement` runs only when the context named `context` has no
+ * deadline: inside `if _, ok := context.Deadline(); !ok { ... }` (or `!ok`
+ * where `_, ok := context.Deadline()` came earlier in the function). After
+ * a context made with a deadline, that branch is not taken.
+ */
+export function runsOnlyWithoutDeadline(file: GoFile, statement: Node, context: string): boolean {
+  for (let n = statement.parent; n && !isFunction(n); n = n.parent) {
+    if (n.type !== 'if_statement') continue;
+    const condition = n.childForFieldName('condition');
+    const negated = condition?.type === 'unary_expression' && condition.childForFieldName('operator')?.type === '!' ? unparen(condition.childForFieldName('operand')!) : null;
+    if (negated?.type !== 'identifier') continue;
+    const declaration = file.resolution.resolve(negated);
+    const list = declaration?.node.parent;
+    const holder = list?.parent;
+    if (list?.type !== 'expression_list' || (holder?.type !== 'short_var_declaration' && holder?.type !== 'assignment_statement')) continue;
+    const right = holder.childForFieldName('right');
+    const call = right?.namedChildCount === 1 ? unparen(right.namedChild(0)!) : null;
+    const callee = call?.type === 'call_expression' ? call.childForFieldName('function') : null;
+    if (callee?.type === 'selector_expression' && callee.childForFieldName('field')?.text === 'Deadline' && callee.childForFieldName('operand')?.text === context && namedChildren(list).findIndex((c) => c.id === declaration!.node.id) === 1) return true;
   }
   return false;
 }

@@ -39,3 +39,14 @@ export function reachableFrom(starts: readonly CfgNode[], skip?: (node: CfgNode,
   }
   return out;
 }
+
+/**
+ * True when control can come back to `syntax` after it runs in `graph` (a
+ * loop around it that it does not always leave); true when the graph does
+ * not know it.
+ */
+export function runsAgain(graph: ControlFlowGraph, syntax: Node): boolean {
+  const node = cfgNodeAt(graph, syntax);
+  if (!node) return true;
+  return reachableFrom(node.succs).some((n) => n.id === node.id);
+}

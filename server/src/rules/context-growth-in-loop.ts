@@ -8,7 +8,8 @@ import { derivingCallOrSummary } from '../engine/summaries';
 import type { GoFile } from '../engine/file';
 import { isInfiniteLoop, isRepeatedCallback } from '../engine/loops';
 import type { Declaration } from '../engine/scope';
-import { isAncestor, namedChildren, walk } from '../engine/syntax';
+import { enclosingFunction, isAncestor, namedChildren, walk } from '../engine/syntax';
+import { runsAgain } from '../engine/reach';
 import type { Fix, Rule } from '../ruleapi/rule';
 
 export const contextGrowthInLoop: Rule = {
@@ -42,6 +43,10 @@ export const contextGrowthInLoop: Rule = {
 
     const region = repetition(file, statement, variable);
     if (!region) return;
+    // A derivation whose iteration always returns or breaks after it is never run again on its own result.
+    const fn = enclosingFunction(statement);
+    const graph = region.kind === 'loop' && fn && enclosingFunction(region.node)?.id === fn.id ? file.cfg(fn) : undefined;
+    if (graph && !runsAgain(graph, statement)) return;
     const references = file.resolution.referencesTo(variable);
     // Reset inside the loop (`ctx = base`): the chain does not carry over.
     if (references.some((r) => isAncestor(region.node, r) && isReassigned(file, r, variable))) return;

@@ -2,7 +2,7 @@
 // (or signal.NotifyContext's stop) is not called on every path.
 import type { Node } from 'web-tree-sitter';
 import { cancelBinding, contextEscapes, contextUsedOnlyByCalls, isNamedResult, type CancelBinding } from '../engine/context';
-import { cancelWatchers, deferredRightAfter, doneReceives, isDiscarded, ownerCalls, returnedCancelOwner, runsOnlyWhenNil, unusedPaths } from '../engine/cancel-paths';
+import { cancelWatchers, deferredRightAfter, doneReceives, isDiscarded, ownerCalls, returnedCancelOwner, runsOnlyWhenNil, runsOnlyWithoutDeadline, unusedPaths } from '../engine/cancel-paths';
 import type { GoFile } from '../engine/file';
 import type { Declaration } from '../engine/scope';
 import { enclosingFunction, indentationAt, isAncestor, isInsideLoop } from '../engine/syntax';
@@ -103,7 +103,12 @@ function checkVariable(binding: CancelBinding, context: RuleContext): void {
   const paths = unusedPaths(file, graph, binding.statement, variable, isNamedResult(variable.node, fn), dones, new Set(watchers.keys()));
   const { exits } = paths;
   // Run again only after the previous context was cancelled and cleared: not an overwrite.
-  const overwrites = paths.overwrites.filter((s) => !(s.id === binding.statement.id && !binding.defines && runsOnlyWhenNil(binding.statement, [binding.contextTarget.text, binding.target.text])));
+  // Nor a second context made only when the first has no deadline (`if _, ok := ctx.Deadline(); !ok`), after a timed one.
+  const overwrites = paths.overwrites.filter(
+    (s) =>
+      !(s.id === binding.statement.id && !binding.defines && runsOnlyWhenNil(binding.statement, [binding.contextTarget.text, binding.target.text])) &&
+      !(binding.constructor.timed && runsOnlyWithoutDeadline(file, s, binding.contextTarget.text)),
+  );
   if (exits.length === 0 && overwrites.length === 0) return;
 
   const name = binding.target.text;
