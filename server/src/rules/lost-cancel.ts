@@ -5,8 +5,7 @@ import { cancelBinding, contextEscapes, contextUsedOnlyByCalls, isNamedResult, t
 import { cancelWatchers, deferredRightAfter, doneReceives, isDiscarded, ownerCalls, returnedCancelOwner, runsOnlyWhenNil, runsOnlyWithoutDeadline, unusedPaths } from '../engine/cancel-paths';
 import type { GoFile } from '../engine/file';
 import type { Declaration } from '../engine/scope';
-import { emptyContextCall } from '../engine/context-use';
-import { enclosingFunction, indentationAt, isAncestor, isInsideLoop, unparen } from '../engine/syntax';
+import { enclosingFunction, indentationAt, isAncestor, isInsideLoop } from '../engine/syntax';
 import { insertLineAfter, insertLineBefore } from '../ruleapi/edits';
 import type { Fix, RelatedLocation, Rule, RuleContext } from '../ruleapi/rule';
 
@@ -246,8 +245,6 @@ function checkDroppedOwner(binding: CancelBinding, field: Node, context: RuleCon
   const owner = file.resolution.resolve(operand);
   if (!owner || owner.kind !== 'local' || enclosingFunction(owner.node)?.id !== fn.id || !madeHere(owner.node)) return;
   if (file.resolution.referencesTo(owner).some((r) => r.startIndex < binding.statement.startIndex)) return;
-  // Dropped before anything used it, a context.WithCancel of an empty context holds nothing: no parent keeps it, no timer runs.
-  if (/^context\.WithCancel(Cause)?$/.test(binding.constructor.displayName) && madeFromEmptyContext(file, binding.call)) return;
   const graph = file.cfg(fn);
   if (!graph) return;
   const returns = unusedPaths(file, graph, binding.statement, owner, isNamedResult(owner.node, fn)).exits.filter((e) => e.type === 'return_statement');
@@ -260,12 +257,6 @@ function checkDroppedOwner(binding: CancelBinding, field: Node, context: RuleCon
     message: `the cancel function returned by ${binding.constructor.displayName} is stored in ${name}, and ${returns.length > 1 ? 'these returns drop' : 'this return drops'} ${operand.text} without calling it: ${binding.constructor.leak}`,
     related: returns.map((r) => ({ start: r.startIndex, end: r.endIndex, message: `${operand.text} is dropped here: nothing can call ${name} any more` })),
   });
-}
-
-/** `context.WithCancel(context.Background())`: the parent is an empty context. */
-function madeFromEmptyContext(file: GoFile, call: Node): boolean {
-  const parent = call.childForFieldName('arguments')?.namedChild(0);
-  return !!parent && !!emptyContextCall(file, unparen(parent));
 }
 
 /** The declaring identifier of `s := &T{...}`, `s := T{...}` or `s := new(T)` (one name, one value). */
