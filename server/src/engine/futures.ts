@@ -79,7 +79,7 @@ export const ABANDONING_WAITS: FileFactKind<FileWaits> = {
         const other = cases.find((c) => c.id !== clause.id)!;
         const header = other.type === 'default_case' ? other.child(0)! : other.childForFieldName('communication')!;
         // The other case waiting for the end of the very context passed ends the goroutine's wait too.
-        const waitsFor = other.type === 'communication_case' ? doneOperand(other.childForFieldName('communication')) : null;
+        const waitsFor = doneOperand(other);
         facts.waits.push({ ...callee, kind: 'select', place: place(header), at: receive.startIndex, ...uncancelledContexts(file, call!, waitsFor?.text) });
       }
     }
@@ -148,18 +148,17 @@ export function doneParameterGuard(file: GoFile, fn: Node, send: Node): number |
   const select = clause?.type === 'communication_case' ? clause.parent : null;
   const cases = select ? namedChildren(select).filter((c) => c.type === 'communication_case' || c.type === 'default_case') : [];
   const other = cases.length === 2 ? cases.find((c) => c.id !== clause!.id) : undefined;
-  const context = other?.type === 'communication_case' ? doneOperand(other.childForFieldName('communication')) : null;
+  const context = other ? doneOperand(other) : null;
   const declaration = context ? file.resolution.resolve(context) : undefined;
   const parameters = fn.childForFieldName('parameters');
   if (!declaration || !parameters || !isAncestor(parameters, declaration.node)) return null;
   return unassignedContextParameter(file, context!);
 }
 
-/** `ctx` for a select case's communication `<-ctx.Done()` (or `v := <-ctx.Done()`). */
-function doneOperand(communication: Node | null): Node | null {
-  const expression = communication?.type === 'expression_statement' ? communication.namedChild(0) : communication?.type === 'receive_statement' ? communication.childForFieldName('right') : communication;
-  const receive = expression ? unparen(expression) : null;
-  const operand = receive && isReceive(receive) ? unparen(receive.childForFieldName('operand')!) : null;
+/** `ctx` for a select case `case <-ctx.Done():` (or `case v := <-ctx.Done():`). */
+function doneOperand(clause: Node): Node | null {
+  const receive = receiveOf(clause);
+  const operand = receive ? unparen(receive.childForFieldName('operand')!) : null;
   const callee = operand?.type === 'call_expression' && operand.childForFieldName('arguments')?.namedChildCount === 0 ? operand.childForFieldName('function') : null;
   const context = callee?.type === 'selector_expression' && callee.childForFieldName('field')?.text === 'Done' ? unparen(callee.childForFieldName('operand')!) : null;
   return context?.type === 'identifier' ? context : null;
