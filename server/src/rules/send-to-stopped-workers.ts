@@ -89,9 +89,10 @@ function checkFieldSend(send: Node, channel: Node, context: RuleContext): void {
   const sender = topLevelFunction(send);
   if (!sender || guardsSend(sender, send)) return;
   const { uses, buffered, mentionedOtherwise } = channelFieldUses(file, field);
-  const receives = uses.filter((u) => u.kind !== 'send');
-  if (buffered || receives.length === 0 || !receives.every((u) => u.kind === 'receive' && u.exitCase)) return;
   const senderName = sender.childForFieldName('name')?.text ?? '';
+  // The sender closing the field when it is done sending (`defer close(c.requests)`) does not end its own wait.
+  const receives = uses.filter((u) => u.kind !== 'send' && !(u.kind === 'close' && u.functionName === senderName && senderName !== ''));
+  if (buffered || receives.length === 0 || !receives.every((u) => u.kind === 'receive' && u.exitCase)) return;
   if (receives.some((u) => u.functionName === senderName) || mentionedOtherwise()) return;
   const loops = [...new Set(receives.map((u) => u.functionName))].join(', ');
   context.report({
