@@ -8,6 +8,7 @@ import { bufferSizedToInput, channelUses, isInLoopWithin, isLengthQuery, localCh
 import { loopJumps } from '../engine/loops';
 import { channelFieldUses } from '../engine/channel-fields';
 import { fieldTypesNamed } from '../engine/declared-types';
+import { replyWaits } from '../engine/replies';
 import { isAncestor, topLevelFunction, unparen } from '../engine/syntax';
 import { relatedPlace } from '../ruleapi/related';
 import type { RelatedLocation, Rule, RuleContext } from '../ruleapi/rule';
@@ -92,7 +93,9 @@ function checkFieldSend(send: Node, channel: Node, context: RuleContext): void {
   const senderName = sender.childForFieldName('name')?.text ?? '';
   // The sender closing the field when it is done sending (`defer close(c.requests)`) does not end its own wait.
   const receives = uses.filter((u) => u.kind !== 'send' && !(u.kind === 'close' && u.functionName === senderName && senderName !== ''));
-  if (buffered || receives.length === 0 || !receives.every((u) => u.kind === 'receive' && u.exitCase)) return;
+  if (buffered) return;
+  if (receives.length === 0) return checkReplySend(send, channel, field, context, mentionedOtherwise);
+  if (!receives.every((u) => u.kind === 'receive' && u.exitCase)) return;
   if (receives.some((u) => u.functionName === senderName) || mentionedOtherwise()) return;
   const loops = [...new Set(receives.map((u) => u.functionName))].join(', ');
   context.report({
@@ -102,6 +105,26 @@ function checkFieldSend(send: Node, channel: Node, context: RuleContext): void {
     related: receives.map((u) => relatedPlace(file, u.exitCase!, `the loop receiving from ${field} stops when this case is chosen`)),
     // Mostly a send after shutdown (a loop that lives as long as the process, a test's loop): 2 of 28 corpus
     // findings were worth a change. Shown when the rule is configured (and only then computed).
+    severity: 'off',
+  });
+}
+
+/**
+ * `req.reply <- v` where no code of the package receives from the field,
+ * and the channels stored in it are made by requesters that wait for the
+ * reply in a select another case can win (`&request{reply: ch}` ... `select
+ * { case err := <-ch: ...; case <-ctx.Done(): return }`): once a requester
+ * has stopped waiting, this reply blocks forever.
+ */
+function checkReplySend(send: Node, channel: Node, field: string, context: RuleContext, mentionedOtherwise: () => boolean): void {
+  const waits = replyWaits(context.file, field);
+  const abandoning = waits.filter((w) => w.abandon);
+  if (abandoning.length === 0 || mentionedOtherwise()) return;
+  context.report({
+    start: send.startIndex,
+    end: send.endIndex,
+    message: `this reply on ${channel.text} blocks forever once the requester that made the channel has stopped waiting for it: nothing else receives from ${field}; make the reply channel with a buffer of 1 where it is made, or select here on a stop signal`,
+    related: abandoning.map((w) => relatedPlace(context.file, w.abandon!, `the requester stops waiting for the reply on ${field} when this case is chosen`)),
     severity: 'off',
   });
 }
