@@ -33,9 +33,8 @@ interface FileReplies {
 export const REPLY_CHANNELS: FileFactKind<FileReplies> = {
   key: 'replies.waits',
   compute(root, path, text, own) {
-    const facts: FileReplies = { packageName: '', byField: new Map() };
     const file = own ?? new GoFile(path, text, root.tree);
-    facts.packageName = file.packageName;
+    const facts: FileReplies = { packageName: file.packageName, byField: new Map() };
     if (!text.includes('make(chan')) return facts;
     let lines: LineIndex | undefined;
     const place = (n: Node): PlaceInFile => {
