@@ -137,13 +137,30 @@ function unassignedContextParameter(file: GoFile, name: Node): number | null {
   return null;
 }
 
+/** The context parameter a send waits for besides its receiver: its index among the parameters, and its name. */
+export interface DoneGuard {
+  index: number;
+  name: string;
+}
+
 /**
- * A send of `fn`'s goroutine that waits in a select whose only other case is
- * `<-ctx.Done()` of `fn`'s own context parameter, never reassigned in `fn`:
- * that parameter's index. The goroutine then waits until the context its
- * caller passed ends.
+ * When every send of `sends` (of `fn`'s goroutine) waits in a select whose
+ * only other case is `<-ctx.Done()` of the same context parameter of `fn`,
+ * never reassigned in `fn`: that parameter. The goroutine then waits until
+ * the context its caller passed ends.
  */
-export function doneParameterGuard(file: GoFile, fn: Node, send: Node): number | null {
+export function doneParameterGuard(file: GoFile, fn: Node, sends: readonly Node[]): DoneGuard | null {
+  const indexes = new Set(sends.map((send) => sendGuard(file, fn, send)));
+  const [index] = indexes;
+  if (indexes.size !== 1 || index === null || index === undefined) return null;
+  const names = namedChildren(fn.childForFieldName('parameters')!).flatMap((p) => {
+    const declared = p.childrenForFieldName('name').filter((n): n is Node => !!n);
+    return declared.length ? declared.map((n) => n.text) : ['_'];
+  });
+  return { index, name: names[index] };
+}
+
+function sendGuard(file: GoFile, fn: Node, send: Node): number | null {
   const clause = send.parent;
   const select = clause?.type === 'communication_case' ? clause.parent : null;
   const cases = select ? namedChildren(select).filter((c) => c.type === 'communication_case' || c.type === 'default_case') : [];

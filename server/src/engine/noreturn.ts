@@ -8,7 +8,7 @@ import type { Node } from 'web-tree-sitter';
 import { buildCfg, canReachExit } from './cfg';
 import { readImports } from './imports';
 import type { FileFactKind } from './package';
-import { Resolution } from './scope';
+import { BUILTIN_FUNCTIONS, PREDECLARED_TYPES, Resolution } from './scope';
 import { namedChildren } from './syntax';
 
 const PACKAGE_FUNCTIONS: Record<string, ReadonlySet<string>> = {
@@ -71,7 +71,7 @@ export class NoReturn {
     if (!callee) return false;
     if (callee.type === 'identifier') {
       const declaration = this.resolution.resolve(callee);
-      if (!declaration) return callee.text === 'panic' || (!BUILTINS.has(callee.text) && !!this.elsewhere?.(callee.text));
+      if (!declaration) return callee.text === 'panic' || (!BUILTIN_FUNCTIONS.has(callee.text) && !PREDECLARED_TYPES.has(callee.text) && !!this.elsewhere?.(callee.text));
       return declaration.kind === 'package' && this.localFunctions.has(callee.text);
     }
     if (callee.type !== 'selector_expression') return false;
@@ -90,8 +90,6 @@ function isTestingValue(identifier: Node): boolean {
   return !!type && TESTING_TYPE.test(type.text.replace(/\s+/g, ''));
 }
 
-/** Built-in functions and conversions to predeclared types: never a function of the package. */
-const BUILTINS = new Set(['append', 'cap', 'clear', 'close', 'complex', 'copy', 'delete', 'imag', 'len', 'make', 'max', 'min', 'new', 'print', 'println', 'real', 'recover', 'string', 'int', 'int8', 'int16', 'int32', 'int64', 'uint', 'uint8', 'uint16', 'uint32', 'uint64', 'uintptr', 'byte', 'rune', 'float32', 'float64', 'bool', 'error', 'any']);
 
 /**
  * The functions of a Go text that may end in an exit call, found from the

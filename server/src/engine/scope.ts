@@ -382,3 +382,9 @@ function hasToken(node: Node, token: string): boolean {
   for (const child of node.children) if (child?.type === token) return true;
   return false;
 }
+
+/** Go's predeclared types (the universe block): never a type of the package. */
+export const PREDECLARED_TYPES: ReadonlySet<string> = new Set(['bool', 'byte', 'rune', 'string', 'error', 'any', 'comparable', 'int', 'int8', 'int16', 'int32', 'int64', 'uint', 'uint8', 'uint16', 'uint32', 'uint64', 'uintptr', 'float32', 'float64', 'complex64', 'complex128']);
+
+/** Go's built-in functions (the universe block): never a function of the package. */
+export const BUILTIN_FUNCTIONS: ReadonlySet<string> = new Set(['append', 'cap', 'clear', 'close', 'complex', 'copy', 'delete', 'imag', 'len', 'make', 'max', 'min', 'new', 'panic', 'print', 'println', 'real', 'recover']);

@@ -11,6 +11,7 @@ import type { Imports } from './imports';
 import type { PackageIndex } from './package';
 import { declaredTypeOrValue, DECLARED_TYPES, functionStructFieldsNamed, typeOfName, isNamedType, type DeclaredType, type FileDeclarations } from './declared-types';
 import { isTerminating } from './loops';
+import { PREDECLARED_TYPES } from './scope';
 import { enclosingFunction, isAncestor, isFunction, mentionsIdentifier, namedChildren, statementsOf, topLevelFunction, unparen, walk } from './syntax';
 
 const SYNC_PATH = 'sync';
@@ -470,7 +471,7 @@ export function holdsByValue(file: GoFile, type: Node | null, syncType: string):
   if (!t) return null;
   if (t.type === 'parenthesized_type' && t.namedChild(0)) return holdsByValue(file, t.namedChild(0), syncType);
   if (isSyncNamedType(t, file.imports, syncType)) return `sync.${syncType}`;
-  if (t.type !== 'type_identifier' || PREDECLARED.has(t.text)) return null;
+  if (t.type !== 'type_identifier' || PREDECLARED_TYPES.has(t.text)) return null;
   if (!holderTypeNames(file, syncType).has(t.text)) return null;
   // A type declared inside a function is not a package type: leave it alone.
   if (file.resolution.lookupAt(t, t.text)?.kind === 'local') return null;
@@ -530,7 +531,6 @@ function holderNamesIn(packageFacts: readonly SyncFacts[], syncType: string): Se
   return found;
 }
 
-const PREDECLARED = new Set(['bool', 'byte', 'rune', 'string', 'error', 'any', 'int', 'int8', 'int16', 'int32', 'int64', 'uint', 'uint8', 'uint16', 'uint32', 'uint64', 'uintptr', 'float32', 'float64', 'complex64', 'complex128']);
 
 /** Per version of a file: holderTypeNames by sync type. */
 const holderNames = new WeakMap<GoFile, Map<string, ReadonlySet<string>>>();

@@ -22,7 +22,7 @@ import {
 } from '../engine/channels';
 import type { GoFile } from '../engine/file';
 import { goroutineParameterSends, type ChannelParameterSend } from '../engine/channel-parameters';
-import { abandoningWaits, doneParameterGuard } from '../engine/futures';
+import { abandoningWaits, doneParameterGuard, type DoneGuard } from '../engine/futures';
 import { goCall, goroutineClosure } from '../engine/goroutines';
 import { earlyExit, selectLoopExit } from '../engine/loops';
 import { cfgNodeAt } from '../engine/reach';
@@ -126,9 +126,8 @@ function check(context: RuleContext, goStatement: Node, literal: Node, fn: Node,
   // A send that can take another way out (ctx.Done(), default) does not block forever, unless that way is the end
   // of a context its caller passed and cannot cancel.
   if (sends.some((u) => u.hasAlternative)) {
-    const guards = returned ? new Set(sends.map((u) => doneParameterGuard(file, fn, u.operation))) : new Set([null]);
-    const [guard] = guards;
-    if (guards.size !== 1 || guard === null || guard === undefined) return;
+    const guard = returned ? doneParameterGuard(file, fn, sends.map((u) => u.operation)) : null;
+    if (!guard) return;
     const shape = atMostOneOnEachPath(file, literal, sends.map((u) => u.operation)) ? 'future' : 'generator';
     return checkReturned(context, channel, goStatement, sends[0], fn, reference.text, shape, guard);
   }
@@ -220,16 +219,16 @@ function startedOnce(file: GoFile, goStatement: Node, literal: Node): boolean {
  * the goroutine blocked, forever or until their context ends. No fix here:
  * the caller should derive a context it cancels when it stops receiving.
  */
-function checkReturned(context: RuleContext, channel: LocalChannel, goStatement: Node, send: ChannelUse, fn: Node, name: string, shape: 'future' | 'generator', guard?: number): void {
+function checkReturned(context: RuleContext, channel: LocalChannel, goStatement: Node, send: ChannelUse, fn: Node, name: string, shape: 'future' | 'generator', guard?: DoneGuard): void {
   const { file } = context;
   if (loopAround(goStatement, channel)) return;
   // A future's caller that ranges receives its one value; a generator's caller waiting in a select takes each value as it comes.
-  const waits = abandoningWaits(file, fn).filter((w) => w.kind !== (shape === 'future' ? 'range' : 'select') && (guard === undefined || w.uncancelled?.[guard]));
+  const waits = abandoningWaits(file, fn).filter((w) => w.kind !== (shape === 'future' ? 'range' : 'select') && (guard === undefined || w.uncancelled?.[guard.index]));
   if (waits.length === 0) return;
   const fnName = functionDisplayName(fn);
   const stops = shape === 'future' ? 'may stop waiting for it (a select with another case)' : 'may stop ranging over it early';
   const related = waits.map((w) => {
-    const passed = guard === undefined ? '' : w.uncancelled![guard] === 'empty' ? ': the context passed is never cancelled, so the goroutine blocks forever' : ": the context passed is the caller's own, which it does not cancel here, so the goroutine blocks until that context ends";
+    const passed = guard === undefined ? '' : w.uncancelled![guard.index] === 'empty' ? ': the context passed is never cancelled, so the goroutine blocks forever' : ": the context passed is the caller's own, which it does not cancel here, so the goroutine blocks until that context ends";
     return relatedPlace(
       file,
       w.place,
@@ -241,13 +240,12 @@ function checkReturned(context: RuleContext, channel: LocalChannel, goStatement:
     );
   });
   const how = waits.every((w) => w.kind === 'dropped') ? 'throw it away' : waits.some((w) => w.kind === 'dropped') ? `${stops.replace(/ \(.*\)$/, '')} or throw it away` : stops;
-  const contextName = guard === undefined ? '' : contextParameterName(fn, guard);
   context.report({
     start: send.operation.startIndex,
     end: send.operation.endIndex,
     message:
       guard !== undefined
-        ? `this send waits only for ${contextName}.Done(), and ${fnName} returns ${name} to callers that ${how} without cancelling the context they pass, so the goroutine stays blocked until that context ends`
+        ? `this send waits only for ${guard.name}.Done(), and ${fnName} returns ${name} to callers that ${how} without cancelling the context they pass, so the goroutine stays blocked until that context ends`
         : shape === 'future'
           ? `${name} is unbuffered and ${fnName} returns it to callers that ${how}, so this send can block forever and the goroutine leak`
           : `${name} is unbuffered and ${fnName} returns it to callers that ${how}, so this send blocks forever once they stop and the goroutine leaks`,
@@ -255,15 +253,6 @@ function checkReturned(context: RuleContext, channel: LocalChannel, goStatement:
     fixes: shape === 'future' && guard === undefined ? capacityFix(channel, '1', `Give ${name} a buffer of 1`) : [],
     severity: shownByDefault(file),
   });
-}
-
-/** The name of the parameter at `index` of `fn`. */
-function contextParameterName(fn: Node, index: number): string {
-  const names = namedChildren(fn.childForFieldName('parameters')!).flatMap((p) => {
-    const declared = p.childrenForFieldName('name').filter((n): n is Node => !!n);
-    return declared.length ? declared.map((n) => n.text) : ['_'];
-  });
-  return names[index] ?? 'ctx';
 }
 
 /** `return ch` (alone or among the results) of the function itself. */
